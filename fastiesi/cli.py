@@ -1,0 +1,224 @@
+"""The ``fastiesi`` command.
+
+Exit codes: 0 assessed; 2 bad input or usage (the message names the file and the problem);
+3 pair rejected as unassessable (the reason is in the report); 4 a stage of the method is not in
+this build (nothing is invented); 1 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED, FastIesiError, InputError
+from .report import Assessment
+from .stages.intensity import SHAKE_LEVELS, Rating, describe_fraction, rate_intensity
+
+app = typer.Typer(
+    name="fastiesi",
+    help="Indoor seismic intensity (China Seismic Intensity Scale V..IX) from the last frame before "
+    "and the first frame after an earthquake (the IESI method).",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+
+CLASS_LABELS = dict(zip(OBJECT_CLASSES, ("small objects", "light furniture", "furniture", "heavy furniture")))
+
+
+def _err(message: str) -> None:
+    typer.echo(f"fastiesi: error: {message}", err=True)
+
+
+def _counts(text: str, name: str) -> tuple[int, int, int, int]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 4:
+        raise InputError(f"--{name} needs 4 comma-separated counts (small objects, light furniture, "
+                         f"furniture, heavy furniture), got {text!r}")
+    try:
+        values = [int(p) for p in parts]
+    except ValueError:
+        raise InputError(f"--{name} counts must be integers, got {text!r}") from None
+    return values[0], values[1], values[2], values[3]
+
+
+def _load_config(config_file: Optional[Path], overrides: Optional[list[str]]) -> Config:
+    cfg = Config.from_toml(config_file) if config_file else DEFAULT_CONFIG
+    return cfg.with_overrides(list(overrides)) if overrides else cfg
+
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML file mirroring the config tree.")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override one constant: section.field=value (repeatable).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the machine-readable report.")]
+
+
+def _rating_lines(r: Rating, moved: tuple[int, ...], total: tuple[int, ...], falls: int, shake: str) -> list[str]:
+    lines = [f"intensity: {r.roman}" + ("  (V or lower: no object movement seen)" if r.nothing_moved and r.intensity == 5 else "")]
+    lines.append(f"rule: {r.rule} -> initial {r.initial}" + (f"; corrections: {', '.join(r.corrections)}" if r.corrections else ""))
+    for cls, m, t, f in zip(OBJECT_CLASSES, moved, total, r.fractions):
+        words = describe_fraction(f)
+        lines.append(f"  {CLASS_LABELS[cls]:<16} {m:>4} of {t:<4} moved ({f:6.1%})" + (f"  {'/'.join(words)}" if words else ""))
+    lines.append(f"falls: {falls}   camera shake: {shake}")
+    return lines
+
+
+@app.command()
+def rate(
+    moved: Annotated[str, typer.Option(help="Moved objects N1..N4: small,light,furniture,heavy.")],
+    total: Annotated[str, typer.Option(help="All objects N5..N8: small,light,furniture,heavy.")],
+    falls: Annotated[int, typer.Option(help="Objects that fell (vertical shift > 3x length).")] = 0,
+    shake: Annotated[str, typer.Option(help="Camera shake: none, slight or obvious.")] = "none",
+    as_json: JsonOpt = False,
+    config_file: ConfigOpt = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Rate an intensity from object counts alone (Table 3 and the corrections of section 4.4)."""
+    cfg = _load_config(config_file, overrides)
+    if shake not in SHAKE_LEVELS:
+        raise InputError(f"--shake must be one of {', '.join(SHAKE_LEVELS)}, got {shake!r}")
+    m, t = _counts(moved, "moved"), _counts(total, "total")
+    r = rate_intensity(m, t, falls=falls, shake=shake, config=cfg.intensity)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps({"intensity": r.intensity, "intensity_roman": r.roman, "meaning": r.meaning,
+                               "initial_intensity": r.initial, "rule": r.rule, "corrections": list(r.corrections),
+                               "classes": {c: {"moved": a, "total": b, "fraction": round(f, 6)}
+                                           for c, a, b, f in zip(OBJECT_CLASSES, m, t, r.fractions)},
+                               "falls": falls, "shake_level": shake}, indent=2))
+    else:
+        typer.echo("\n".join(_rating_lines(r, m, t, falls, shake)))
+
+
+def _print_assessment(a: Assessment) -> None:
+    if a.status == "rejected":
+        typer.echo(f"rejected: {a.reason}")
+    else:
+        assert a.rating is not None
+        moved = tuple(a.classes[c].moved if c in a.classes else 0 for c in OBJECT_CLASSES)
+        total = tuple(a.classes[c].total if c in a.classes else 0 for c in OBJECT_CLASSES)
+        typer.echo("\n".join(_rating_lines(a.rating, moved, total, a.falls, a.shake.level if a.shake else "none")))
+    for note in a.inputs.get("notes", []):
+        typer.echo(f"note: {note}")
+    for fb in a.fallbacks:
+        typer.echo(f"fallback: {fb}")
+
+
+@app.command()
+def assess(
+    pre: Annotated[Path, typer.Argument(help="Last frame before the shaking.")],
+    post: Annotated[Path, typer.Argument(help="First frame after the shaking settled.")],
+    as_json: JsonOpt = False,
+    save: Annotated[Optional[Path], typer.Option(help="Directory for report.json and overlay.png.")] = None,
+    config_file: ConfigOpt = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Assess the intensity shown by a pre/post pair of frames."""
+    from .pipeline import assess as run
+
+    cfg = _load_config(config_file, overrides)
+    a = run(pre, post, config=cfg)
+    if save is not None:
+        a.save_json(save / "report.json")
+    typer.echo(a.to_json()) if as_json else _print_assessment(a)
+    raise typer.Exit(EXIT_REJECTED if a.status == "rejected" else EXIT_OK)
+
+
+@app.command("config")
+def show_config(config_file: ConfigOpt = None, overrides: SetOpt = None,
+                as_json: JsonOpt = False) -> None:
+    """Print every constant of the method with where it comes from."""
+    cfg = _load_config(config_file, overrides)
+    if as_json:
+        typer.echo(json.dumps(cfg.to_dict(), indent=2))
+        return
+    for name, value, source in cfg.sources():
+        shown = value if not isinstance(value, tuple) or len(value) < 4 else f"({len(value)} entries)"
+        typer.echo(f"{name} = {shown}\n    {source}")
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Directory for pre.png, post.png and truth.json.")],
+    intensity: Annotated[int, typer.Option(help="Intensity the scene's truth rates, 5..9.")] = 6,
+    seed: Annotated[int, typer.Option(help="Random seed (deterministic).")] = 0,
+    shake: Annotated[str, typer.Option(help="Camera shake level: none, slight, obvious.")] = "none",
+    falls: Annotated[bool, typer.Option(help="Drop an object off a shelf (final VII).")] = False,
+    lighting: Annotated[float, typer.Option(help="Post-frame lighting change 0..1.")] = 0.0,
+    noise: Annotated[float, typer.Option(help="Sensor noise sigma (grey levels).")] = 0.0,
+    jpeg: Annotated[Optional[int], typer.Option(help="JPEG quality of both frames.")] = None,
+) -> None:
+    """Render a synthetic room pair with known truth (the project's test data)."""
+    import cv2
+
+    from .synth import render_intensity
+
+    if shake not in SHAKE_LEVELS:
+        raise InputError(f"--shake must be one of {', '.join(SHAKE_LEVELS)}, got {shake!r}")
+    pair = render_intensity(intensity, seed=seed, falls=falls, shake=shake,  # type: ignore[arg-type]
+                            lighting=lighting, noise_sigma=noise, jpeg_quality=jpeg)
+    out.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(out / "pre.png"), pair.pre)
+    cv2.imwrite(str(out / "post.png"), pair.post)
+    (out / "truth.json").write_text(json.dumps(pair.truth.to_dict(), indent=2) + "\n", encoding="utf-8")
+    t = pair.truth
+    typer.echo(f"wrote {out}/pre.png, post.png, truth.json: intensity {t.rating.roman} ({t.rating.rule}), "
+               f"moved {t.moved} of {t.total}, falls {t.falls}, shake {t.shake_level}")
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path("demo-out")) -> None:
+    """Render a synthetic room with camera shake and a fall, then assess it."""
+    import cv2
+
+    from .pipeline import assess as run
+    from .report import render_overlay
+    from .stages.depth import DepthRegions
+    from .synth import render_intensity
+
+    pair = render_intensity(7, seed=1, falls=True, shake="slight", noise_sigma=2.0, jpeg_quality=90)
+    out.mkdir(parents=True, exist_ok=True)
+    pre_p, post_p = out / "pre.jpg", out / "post.jpg"
+    cv2.imwrite(str(pre_p), pair.pre)
+    cv2.imwrite(str(post_p), pair.post)
+    t = pair.truth
+    (out / "truth.json").write_text(json.dumps(t.to_dict(), indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"synthetic pair: {pre_p} {post_p} (truth in {out / 'truth.json'})")
+    typer.echo(f"truth: shake {t.shake_level} ({t.shake_deg:+.2f} deg, {t.shake_px[0]:+.1f},{t.shake_px[1]:+.1f} px)")
+    typer.echo("\n".join("  " + ln for ln in _rating_lines(t.rating, t.moved, t.total, t.falls, t.shake_level)))
+    truth_view = Assessment(status="ok", intensity=t.intensity, rating=t.rating)
+    overlay = render_overlay(pair.post, truth_view, regions=DepthRegions(pair.post.shape[:2]))
+    cv2.imwrite(str(out / "truth_regions.png"), overlay)
+    typer.echo(f"depth regions drawn on the post frame: {out / 'truth_regions.png'}")
+    typer.echo("\nfastiesi assess on the pair:")
+    try:
+        a = run(pre_p, post_p)
+    except FastIesiError as exc:
+        typer.echo(f"  not assessed: {exc}")
+        return
+    _print_assessment(a)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps every FastIesiError to its exit code and message, never a traceback."""
+    try:
+        app(args=argv, prog_name="fastiesi")
+    except FastIesiError as exc:
+        _err(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+        if os.environ.get("FASTIESI_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set FASTIESI_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,480 @@
+"""Every constant of the IESI method, in one frozen dataclass tree.
+
+Each field's ``metadata["source"]`` says where its value comes from: a section, table or equation
+of the paper (Yang et al., J. Imaging 2025, 11(5), 129), ``"choice:"`` for a reading of an
+ambiguous passage (with the reason), or ``"calibrated:"`` with how it was calibrated.
+``fastiesi config`` prints the whole tree with its sources.
+
+A config is loaded from TOML whose tables mirror the tree (``[quality] knn_ratio = 0.75``) and
+overridden by dotted keys (``--set quality.knn_ratio=0.75``); unknown keys and wrong types are
+errors, never ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+from .errors import ConfigError
+
+Region = Literal["near", "central", "far"]
+ObjectClass = Literal["small_objects", "light_furniture", "furniture", "heavy_furniture"]
+REGIONS: tuple[Region, ...] = ("near", "central", "far")
+OBJECT_CLASSES: tuple[ObjectClass, ...] = (
+    "small_objects",
+    "light_furniture",
+    "furniture",
+    "heavy_furniture",
+)
+
+
+def _f(default: Any, source: str) -> Any:
+    """A dataclass field with its provenance; tuples and dataclasses are immutable defaults."""
+    if dataclasses.is_dataclass(default):
+        return field(default_factory=lambda: default, metadata={"source": source})
+    return field(default=default, metadata={"source": source})
+
+
+# --------------------------------------------------------------------------------------------
+# Small value types
+# --------------------------------------------------------------------------------------------
+
+
+def _exact(bound: float) -> Fraction:
+    # Fraction(str(x)) turns 0.45 into exactly 9/20, so 9/20 sits on the boundary, as a reader
+    # of Table 3 expects, rather than on whichever side binary rounding happens to put it.
+    return Fraction(str(bound))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A real interval with explicit closedness, compared exactly (as fractions)."""
+
+    lo: float
+    hi: float
+    lo_closed: bool = True
+    hi_closed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.lo > self.hi:
+            raise ConfigError(f"interval lower bound {self.lo} exceeds upper bound {self.hi}")
+
+    def contains(self, value: float | Fraction) -> bool:
+        v = Fraction(value)
+        above = v >= _exact(self.lo) if self.lo_closed else v > _exact(self.lo)
+        if math.isinf(self.hi):
+            return above
+        below = v <= _exact(self.hi) if self.hi_closed else v < _exact(self.hi)
+        return above and below
+
+    def __str__(self) -> str:
+        return f"{'[' if self.lo_closed else '('}{self.lo:g}, {self.hi:g}{']' if self.hi_closed else ')'}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One clause of a Table 3 rule: ``quantity`` lies in ``interval``.
+
+    ``quantity`` is one of ``heavy_moved`` (N4, a count), ``furniture`` (N3/N7), ``light`` (N2/N6),
+    ``small`` (N1/N5) or ``light_and_furniture`` ((N2+N3)/(N6+N7)).
+    """
+
+    quantity: str
+    interval: Interval
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row of Table 3: all conditions hold -> ``intensity``."""
+
+    name: str
+    intensity: int
+    conditions: tuple[Condition, ...]
+
+
+def _c(quantity: str, lo: float, hi: float, lo_closed: bool = True, hi_closed: bool = False) -> Condition:
+    return Condition(quantity, Interval(lo, hi, lo_closed, hi_closed))
+
+
+# --------------------------------------------------------------------------------------------
+# Sections of the tree, in the order of the pipeline
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameConfig:
+    width: int = _f(800, "paper 2.1.1: frames are resized to 800x600")
+    height: int = _f(600, "paper 2.1.1: frames are resized to 800x600")
+    min_side: int = _f(
+        64,
+        "choice: smallest input side accepted; below it the 4x4 CLAHE tiles of 2.1.2 hold fewer "
+        "than 16x16 source pixels and AKAZE (2.2) finds too few features to decide anything",
+    )
+
+
+@dataclass(frozen=True)
+class EnhanceConfig:
+    clahe_tiles: tuple[int, int] = _f(
+        (4, 4), "paper 2.1.2: 200x150 local regions, 16 blocks at 800x600 (a 4x4 grid)"
+    )
+    clahe_clip_limit: float = _f(
+        2.0,
+        "choice: the paper describes plain AHE (no clip limit); OpenCV's CLAHE default clip 2.0 "
+        "keeps flat walls from having their sensor noise amplified into edges",
+    )
+    bilateral_diameter: int = _f(5, "paper 2.1.3: bilateral filter window 5x5 (OpenCV 4.7)")
+    bilateral_sigma_color: float = _f(
+        50.0, "choice: not given in the paper; a mid value of OpenCV's documented 10..150 range"
+    )
+    bilateral_sigma_space: float = _f(
+        50.0, "choice: not given; with a 5x5 window the spatial sigma hardly matters above ~3"
+    )
+    saliency_center_sigma: float = _f(
+        1.0, "choice: Gaussian weighting of the centre region (2.1.4 gives 'Gaussian' only)"
+    )
+    saliency_surround_sigma: float = _f(
+        8.0, "choice: Gaussian weighting of the surround region (2.1.4 gives 'Gaussian' only)"
+    )
+    saliency_threshold: int = _f(100, "paper 2.1.4: binary screening threshold 100")
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    knn_ratio: float = _f(0.8, "paper 2.2: KNN matching, difference threshold coefficient 0.8")
+    ransac_reproj_threshold_px: float = _f(
+        3.0, "choice: RANSAC inlier threshold, OpenCV's default for findHomography"
+    )
+    iqr_k: float = _f(
+        1.5, "choice: Eq. 2 leaves k open; Tukey's 1.5 is the standard single high fence"
+    )
+    no_shake_max_px: float = _f(2.229, "paper 2.2: distances 0..2.229 px mean no shake")
+    slight_shake_max_px: float = _f(
+        12.229, "paper 2.2: 2.229..12.229 px slight shake; above it obvious shake"
+    )
+    head_fraction: float = _f(
+        0.8, "paper 2.2: sorted distances split into the first 80 % (mean a) and last 20 % (max b)"
+    )
+    reject_ratio_no_shake: float = _f(2.0, "paper 2.2: a < 2.229 -> reject if b - a > 2a")
+    reject_ratio_slight_shake: float = _f(1.0, "paper 2.2: 2.229 <= a < 12.229 -> reject if b - a > a")
+    reject_ratio_obvious_shake: float = _f(0.5, "paper 2.2: a >= 12.229 -> reject if b - a > 0.5a")
+    min_stable_matches: int = _f(
+        10,
+        "choice: fewer stable pairs than this cannot support the 80/20 split (2 points in the "
+        "tail) nor an affine fit; such a pair is rejected with its own reason",
+    )
+
+
+@dataclass(frozen=True)
+class RegisterConfig:
+    black_edge_threshold: int = _f(
+        10, "choice: 2.3 scans rows/columns for pixels above 'a threshold' it does not give"
+    )
+    refine_iterations: int = _f(
+        10, "choice: 2.3 refines the rotation+translation iteratively; 10 Gauss-Newton steps converge"
+    )
+
+
+@dataclass(frozen=True)
+class DepthConfig:
+    reference_width: int = _f(800, "paper 2.1.1/3.1: arcs are defined on the 800x600 frame")
+    reference_height: int = _f(600, "paper 2.1.1/3.1: arcs are defined on the 800x600 frame")
+    near_arc_end_y: float = _f(0.9, "paper 3.1: near/central arc ends 1/10 above the lower edge")
+    near_arc_apex_y: float = _f(0.75, "paper 3.1: near/central arc centre 1/4 above the lower edge")
+    far_arc_end_y: float = _f(0.6, "paper 3.1: central/far arc ends 2/5 above the lower edge")
+    far_arc_apex_y: float = _f(0.4, "paper 3.1: central/far arc centre 3/5 above the lower edge")
+    tall_verticality: float = _f(
+        0.9,
+        "paper 3.1: an object whose longest edge has slope near 1 is tall (cabinet, fridge) and "
+        "takes the region of its lowest point; 'slope' read as |sin| of the edge angle (1 = "
+        "vertical), the paper's 0.9 its threshold",
+    )
+
+
+def _table1_region(small: tuple[float, float], light: tuple[float, float], furn: tuple[float, float],
+                   heavy: tuple[float, float]) -> "RegionAreas":
+    return RegionAreas(
+        small_objects=Interval(*small),
+        light_furniture=Interval(*light),
+        furniture=Interval(*furn),
+        heavy_furniture=Interval(heavy[0], heavy[1], hi_closed=True),
+    )
+
+
+@dataclass(frozen=True)
+class RegionAreas:
+    """Table 1 row: area intervals (px at 800x600) of the four classes in one depth region."""
+
+    small_objects: Interval
+    light_furniture: Interval
+    furniture: Interval
+    heavy_furniture: Interval
+
+    def items(self) -> Iterator[tuple[ObjectClass, Interval]]:
+        for name in OBJECT_CLASSES:
+            yield name, getattr(self, name)
+
+
+@dataclass(frozen=True)
+class ClassifyConfig:
+    far: RegionAreas = _f(
+        _table1_region((141, 1131), (1131, 3741), (3741, 9281), (9281, 37291)),
+        "paper Table 1, distant areas",
+    )
+    central: RegionAreas = _f(
+        _table1_region((434, 2443), (2443, 6646), (6646, 16023), (16023, 95396)),
+        "paper Table 1, centered area",
+    )
+    near: RegionAreas = _f(
+        _table1_region((236, 3529), (3529, 9386), (9386, 28823), (28823, 129167)),
+        "paper Table 1, near region",
+    )
+
+    def for_region(self, region: Region) -> RegionAreas:
+        return typing.cast(RegionAreas, getattr(self, region))
+
+
+@dataclass(frozen=True)
+class ComplexityConfig:
+    psd_low_max: float = _f(1540.0, "paper 4.1: PSD in (0, 1540) is a low-complexity image")
+    psd_high_min: float = _f(1950.0, "paper 4.1: PSD in (1950, 64516) is high; [1540, 1950] mixed")
+
+
+@dataclass(frozen=True)
+class MovementConfig:
+    min_object_length_px: int = _f(17, "paper 4.2.3: minimum object length 17 px")
+    max_line_width_px: int = _f(13, "paper 4.2.3: longest line width 13 px")
+    median_regions: tuple[int, int] = _f((3, 3), "paper 4.2.2: nine regions of the same size")
+    kmeans_clusters: int = _f(3, "paper 4.3: K-means, three classes of edge density")
+    density_binarize: int = _f(57, "paper 4.3: binarisation of the clustered density at 57")
+    saliency_diff_binarize: int = _f(25, "paper 4.3: saliency difference binarised at 25")
+    fall_length_ratio: float = _f(
+        3.0,
+        "paper 4.4 (1): fallen = vertical displacement > 3x the object's length; 'length' read as "
+        "its longest side, as the paper's missed over-long crossbar (5.2.4) implies",
+    )
+
+
+@dataclass(frozen=True)
+class Descriptors:
+    """The scale's quantity words (paper 4.4); the ranges overlap, as the paper gives them."""
+
+    few: Interval = _f(Interval(0.0, 0.1), "paper 4.4 (a): 'few' below 10 %")
+    some: Interval = _f(Interval(0.1, 0.45), "paper 4.4 (b): 'some' 10 % to 45 %")
+    many: Interval = _f(Interval(0.4, 0.7), "paper 4.4 (c): 'many' 40 % to 70 %")
+    most: Interval = _f(Interval(0.6, 0.9), "paper 4.4 (d): 'most' 60 % to 90 %")
+    nearly_all: Interval = _f(Interval(0.8, 1.0, hi_closed=True), "paper 4.4 (e): 'nearly all' above 80 %")
+
+
+TABLE3_RULES: tuple[Rule, ...] = (
+    Rule("k1", 9, (_c("heavy_moved", 0, float("inf"), lo_closed=False),)),
+    Rule("k2", 8, (_c("furniture", 0.6, 1, hi_closed=True),)),
+    Rule("k3", 8, (_c("furniture", 0.45, 0.6), _c("light_and_furniture", 0.6, 1, hi_closed=True))),
+    # Table 3 gives k4 as (0, 0.45); read as (0, 0.6) so that furniture moved in [0.45, 0.6)
+    # without k3's second clause still rates VII (less furniture moving already rates VII).
+    Rule("k4", 7, (_c("furniture", 0, 0.6, lo_closed=False),)),
+    Rule("k5", 7, (_c("light", 0.6, 1, hi_closed=True),)),
+    Rule("k6", 7, (_c("light", 0.45, 0.6), _c("small", 0.6, 1, hi_closed=True))),
+    # Table 3 gives k7 as [0.1, 0.45); read as [0.1, 0.6) so that light furniture moved in
+    # [0.45, 0.6) without k6's second clause still rates VI (less of it already rates VI).
+    Rule("k7", 6, (_c("light", 0.1, 0.6),)),
+    Rule("k8", 5, (_c("light", 0, 0.1), _c("small", 0, 0.45))),
+    Rule("k9", 6, (_c("small", 0.45, 1, hi_closed=True),)),
+)
+
+
+@dataclass(frozen=True)
+class IntensityConfig:
+    rules: tuple[Rule, ...] = _f(
+        TABLE3_RULES,
+        "paper Table 3, first matching rule wins; choice: k4 and k7 upper bounds 0.45 -> 0.6 to "
+        "close the two gaps the table leaves (monotone reading)",
+    )
+    fall_floor: int = _f(7, "paper 4.4 (1): a fall raises an intensity below VII to VII")
+    shake_increment: int = _f(1, "paper 4.4 (2): visible camera shake raises the intensity by 1")
+    min_intensity: int = _f(5, "paper 4.4: the method rates V..IX (object movement starts at V)")
+    max_intensity: int = _f(9, "paper 4.4/6: the assessment range ends at IX")
+    descriptors: Descriptors = _f(Descriptors(), "paper 4.4 (a)-(e)")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole method's constants. Immutable; derive variants with :meth:`replace`."""
+
+    frame: FrameConfig = _f(FrameConfig(), "paper 2.1.1")
+    enhance: EnhanceConfig = _f(EnhanceConfig(), "paper 2.1.2-2.1.4")
+    quality: QualityConfig = _f(QualityConfig(), "paper 2.2")
+    register: RegisterConfig = _f(RegisterConfig(), "paper 2.3")
+    depth: DepthConfig = _f(DepthConfig(), "paper 3.1")
+    classify: ClassifyConfig = _f(ClassifyConfig(), "paper 3.2, Table 1")
+    complexity: ComplexityConfig = _f(ComplexityConfig(), "paper 4.1")
+    movement: MovementConfig = _f(MovementConfig(), "paper 4.2-4.3")
+    intensity: IntensityConfig = _f(IntensityConfig(), "paper 4.4, Tables 2-3")
+
+    # -- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Config":
+        """Load a TOML file whose tables mirror the tree; fields left out keep their defaults."""
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: config file not found") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{p}: is a directory, expected a TOML file") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+        try:
+            return _merge(cls(), data, prefix="")
+        except ConfigError as exc:
+            raise ConfigError(f"{p}: {exc}") from None
+
+    def with_overrides(self, overrides: dict[str, Any] | list[str]) -> "Config":
+        """Apply dotted-key overrides: ``{"quality.knn_ratio": 0.75}`` or ``["quality.knn_ratio=0.75"]``."""
+        if isinstance(overrides, list):
+            overrides = dict(_parse_assignment(s) for s in overrides)
+        nested: dict[str, Any] = {}
+        for key, value in overrides.items():
+            node = nested
+            parts = key.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise ConfigError(f"override {key!r} conflicts with another override")
+            node[parts[-1]] = value
+        return _merge(self, nested, prefix="")
+
+    def to_dict(self) -> dict[str, Any]:
+        return typing.cast(dict[str, Any], _plain(self))
+
+    def sources(self) -> Iterator[tuple[str, Any, str]]:
+        """Yield ``(dotted_name, value, source)`` for every leaf field of the tree."""
+        yield from _walk_sources(self, "")
+
+
+# --------------------------------------------------------------------------------------------
+# Generic (de)serialisation of the tree
+# --------------------------------------------------------------------------------------------
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, float) and obj == float("inf"):
+        return "inf"
+    return obj
+
+
+def _walk_sources(obj: Any, prefix: str) -> Iterator[tuple[str, Any, str]]:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{prefix}{f.name}"
+        nested_cfg = dataclasses.is_dataclass(value) and type(value).__name__.endswith("Config")
+        if nested_cfg and f.name not in ("descriptors",):
+            yield from _walk_sources(value, name + ".")
+        else:
+            yield name, value, f.metadata.get("source", "")
+
+
+def _parse_assignment(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"override {text!r} is not of the form section.field=value")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()  # a bare word: treat as a string, the field's type decides
+    return key.strip(), value
+
+
+def _merge(obj: Any, data: dict[str, Any], *, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a table, got {data!r}")
+    hints = typing.get_type_hints(type(obj))
+    known = {f.name for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key not in known:
+            raise ConfigError(f"unknown config key {name!r}; known here: {', '.join(sorted(known))}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current) and isinstance(value, dict):
+            changes[key] = _merge(current, value, prefix=name + ".")
+        else:
+            changes[key] = _coerce(value, hints[key], name)
+    try:
+        return dataclasses.replace(obj, **changes)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: {exc}") from None
+
+
+def _coerce(value: Any, tp: Any, name: str) -> Any:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is float:
+        if value == "inf":
+            return float("inf")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name}: expected a number, got {value!r}")
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name}: expected an integer, got {value!r}")
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name}: expected true or false, got {value!r}")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: expected a string, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{name}: expected a list, got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0], f"{name}[{i}]") for i, v in enumerate(value))
+        if len(value) != len(args):
+            raise ConfigError(f"{name}: expected {len(args)} values, got {len(value)}")
+        return tuple(_coerce(v, a, f"{name}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+    if origin in (typing.Union, types.UnionType):
+        for a in args:
+            try:
+                return _coerce(value, a, name)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{name}: {value!r} fits none of {tp}")
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        fields = dataclasses.fields(tp)
+        if isinstance(value, (list, tuple)):
+            if not 1 <= len(value) <= len(fields):
+                raise ConfigError(f"{name}: expected up to {len(fields)} values, got {len(value)}")
+            value = {f.name: v for f, v in zip(fields, value)}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name}: expected a table or list, got {value!r}")
+        unknown = set(value) - {f.name for f in fields}
+        if unknown:
+            raise ConfigError(f"{name}: unknown keys {sorted(unknown)}")
+        kwargs = {k: _coerce(v, hints[k], f"{name}.{k}") for k, v in value.items()}
+        try:
+            return tp(**kwargs)
+        except TypeError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+    if typing.get_origin(tp) is Literal:
+        if value not in args:
+            raise ConfigError(f"{name}: expected one of {args}, got {value!r}")
+        return value
+    raise ConfigError(f"{name}: cannot set a field of type {tp}")  # pragma: no cover
+
+
+DEFAULT_CONFIG = Config()
