@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED, FastIesiError, InputError
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED, EXIT_STAGE_MISSING, FastIesiError, InputError
 from .report import Assessment
 from .stages.intensity import SHAKE_LEVELS, Rating, describe_fraction, rate_intensity
 
@@ -95,8 +95,18 @@ def rate(
 
 
 def _print_assessment(a: Assessment) -> None:
+    if a.shake is not None:
+        sh = a.shake
+        typer.echo(f"camera shake: {sh.level} (a = {sh.mean_distance_px:.2f} px over {sh.stable_matches} stable matches); "
+                   f"compensated by rotation {sh.rotation_deg:+.3f} deg, translation "
+                   f"({sh.translation_px[0]:+.2f}, {sh.translation_px[1]:+.2f}) px")
+    if a.crop is not None:
+        x, y, w, h = a.crop
+        typer.echo(f"common valid area after compensation: {w}x{h} at ({x}, {y})")
     if a.status == "rejected":
         typer.echo(f"rejected: {a.reason}")
+    elif a.status == "incomplete":
+        typer.echo(f"incomplete: {a.reason}")
     else:
         assert a.rating is not None
         moved = tuple(a.classes[c].moved if c in a.classes else 0 for c in OBJECT_CLASSES)
@@ -125,7 +135,7 @@ def assess(
     if save is not None:
         a.save_json(save / "report.json")
     typer.echo(a.to_json()) if as_json else _print_assessment(a)
-    raise typer.Exit(EXIT_REJECTED if a.status == "rejected" else EXIT_OK)
+    raise typer.Exit({"ok": EXIT_OK, "rejected": EXIT_REJECTED, "incomplete": EXIT_STAGE_MISSING}[a.status])
 
 
 @app.command("config")
@@ -194,13 +204,27 @@ def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files
     overlay = render_overlay(pair.post, truth_view, regions=DepthRegions(pair.post.shape[:2]))
     cv2.imwrite(str(out / "truth_regions.png"), overlay)
     typer.echo(f"depth regions drawn on the post frame: {out / 'truth_regions.png'}")
-    typer.echo("\nfastiesi assess on the pair:")
-    try:
-        a = run(pre_p, post_p)
-    except FastIesiError as exc:
-        typer.echo(f"  not assessed: {exc}")
-        return
+    typer.echo(f"\nfastiesi assess {pre_p} {post_p}:")
+    a = run(pre_p, post_p)
     _print_assessment(a)
+    if a.shake is not None:
+        # The truth maps pre -> post; the engine reports post -> pre. Compare where each sends
+        # the frame centre back.
+        import numpy as np
+
+        truth = np.array(t.affine_pre_to_post)
+        c = np.array([pair.pre.shape[1] / 2, pair.pre.shape[0] / 2])
+        measured = np.array(a.shake.translation_px) + np.array(
+            [[np.cos(np.radians(a.shake.rotation_deg)), -np.sin(np.radians(a.shake.rotation_deg))],
+             [np.sin(np.radians(a.shake.rotation_deg)), np.cos(np.radians(a.shake.rotation_deg))]]) @ (truth[:, :2] @ c + truth[:, 2])
+        typer.echo(f"check against truth: rotation error {abs(a.shake.rotation_deg + t.shake_deg):.3f} deg, "
+                   f"centre registered to within {np.linalg.norm(measured - c):.2f} px")
+    if a.crop is not None:
+        x, y, w, h = a.crop
+        overlay = render_overlay(pair.post, a, regions=DepthRegions(pair.post.shape[:2]))
+        cv2.rectangle(overlay, (x, y), (x + w - 1, y + h - 1), (0, 255, 255), 1)
+        cv2.imwrite(str(out / "overlay.png"), overlay)
+        typer.echo(f"overlay: {out / 'overlay.png'}")
 
 
 def main(argv: list[str] | None = None) -> None:

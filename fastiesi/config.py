@@ -164,6 +164,18 @@ class QualityConfig:
     reject_ratio_no_shake: float = _f(2.0, "paper 2.2: a < 2.229 -> reject if b - a > 2a")
     reject_ratio_slight_shake: float = _f(1.0, "paper 2.2: 2.229 <= a < 12.229 -> reject if b - a > a")
     reject_ratio_obvious_shake: float = _f(0.5, "paper 2.2: a >= 12.229 -> reject if b - a > 0.5a")
+    localisation_floor_px: float = _f(
+        1.0,
+        "choice: distances under one pixel are keypoint localisation noise, not shake; the 2.2 "
+        "rejection ratios apply to max(a, this floor) so a still camera is not rejected for "
+        "sub-pixel jitter",
+    )
+    min_stable_spread: float = _f(
+        0.05,
+        "choice: 2.2 keeps pairs 'approximating the background region'; pairs bunched on one "
+        "object (a twin window in another room) cannot show camera motion, so the convex hull "
+        "of the stable points must cover at least this fraction of the frame",
+    )
     min_stable_matches: int = _f(
         10,
         "choice: fewer stable pairs than this cannot support the 80/20 split (2 points in the "

@@ -2,26 +2,32 @@
 
 The order is the paper's (DESIGN.md): io -> preprocess (2.1) -> quality (2.2) -> register (2.3)
 -> people (2.4) -> depth (3.1) -> complexity (4.1) -> movement (4.2/4.3) -> classify (3.2)
--> intensity (4.4). A stage this build lacks raises StageNotAvailableError: the engine never
-reports an intensity it did not measure.
+-> intensity (4.4). Stages this build lacks end the run with ``status="incomplete"`` (CLI exit
+4) and the results so far: the engine never reports an intensity it did not measure.
+
+The pre frame's own work (enhancement, AKAZE features) does not depend on the post frame; a
+:class:`Reference` holds it so a monitoring system computes it once per camera.
 """
 
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
+from numpy.typing import NDArray
+
 from .config import DEFAULT_CONFIG, Config
-from .errors import StageNotAvailableError
-from .io import ImageLike, WorkingPair, load_pair
-from .report import Assessment
+from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
+from .report import Assessment, ShakeMeasurement
+from .stages.preprocess import Enhanced, enhance
+from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
+from .stages.register import black_edge_crop, fit_rigid, warp_to_pre
 
 #: Stages of the paper this build does not implement yet, in pipeline order (stage, section).
 MISSING_STAGES: tuple[tuple[str, str], ...] = (
-    ("preprocess", "2.1.2-2.1.4"),
-    ("quality", "2.2"),
-    ("register", "2.3"),
     ("people", "2.4"),
     ("complexity", "4.1"),
     ("movement", "4.2-4.3"),
@@ -34,38 +40,97 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        timings[name] = (time.perf_counter() - t0) * 1e3
+        timings[name] = timings.get(name, 0.0) + (time.perf_counter() - t0) * 1e3
 
 
-def assess(pre: ImageLike, post: ImageLike, *, config: Config | None = None) -> Assessment:
+@dataclass(frozen=True)
+class Reference:
+    """The pre frame's work, computed once per camera: the working-size frame, its enhancement
+    (2.1) and its AKAZE features (2.2)."""
+
+    image: NDArray[np.uint8]
+    enhanced: Enhanced
+    features: Features
+    source: str
+    original_shape: tuple[int, int]
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_frame(cls, pre: ImageLike, *, config: Config | None = None) -> "Reference":
+        cfg = config or DEFAULT_CONFIG
+        frame = load_frame(pre, name="pre", config=cfg.frame)
+        image = to_working_size(frame.image, config=cfg.frame)
+        enh = enhance(image, config=cfg.enhance)
+        return cls(image, enh, detect_features(enh.filtered), frame.source, frame.original_shape, tuple(frame.notes))
+
+
+def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None) -> Assessment:
     """Assess the seismic intensity shown by a pre/post pair of frames.
 
     Parameters
     ----------
-    pre, post : path or (H, W[, C]) ndarray
-        The last frame before the shaking and the first after it settled.
+    pre : path, (H, W[, C]) ndarray, or Reference
+        The last frame before the shaking (or its precomputed :class:`Reference`).
+    post : path or (H, W[, C]) ndarray
+        The first frame after the shaking settled.
     config : Config, optional
         The method's constants; the paper's by default.
 
     Returns
     -------
     Assessment
-        ``status`` "ok" with an intensity, or "rejected" with the reason.
+        ``status`` "ok" with an intensity, "rejected" with the reason (paper 2.2), or
+        "incomplete" naming the stages this build lacks.
 
     Raises
     ------
     InputError
         A frame is missing, unreadable, too small, or the two do not show the same view.
-    StageNotAvailableError
-        A stage of the method is not in this build (no intensity is invented).
     """
     cfg = config or DEFAULT_CONFIG
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
-        pair = load_pair(pre, post, config=cfg.frame)
-    return _run_stages(pair, cfg, timings)
+        if isinstance(pre, Reference):
+            ref = pre
+            pair = load_pair(ref.image, post, config=cfg.frame)
+            pair.pre_frame.source, pair.pre_frame.notes = ref.source, list(ref.notes)
+            pair.pre_frame.original_shape = ref.original_shape
+        else:
+            pair = load_pair(pre, post, config=cfg.frame)
+            ref = None
+    if ref is None:
+        with _timed(timings, "preprocess"):
+            pre_enh = enhance(pair.pre, config=cfg.enhance)
+        with _timed(timings, "features"):
+            pre_feat = detect_features(pre_enh.filtered)
+    else:
+        pre_enh, pre_feat = ref.enhanced, ref.features
+    return _run_stages(pair, pre_enh, pre_feat, cfg, timings)
 
 
-def _run_stages(pair: WorkingPair, cfg: Config, timings: dict[str, float]) -> Assessment:
-    stage, section = MISSING_STAGES[0]
-    raise StageNotAvailableError(stage, section)
+def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
+                timings: dict[str, float]) -> Assessment:
+    inputs = pair.describe()
+    with _timed(timings, "preprocess"):
+        post_enh = enhance(pair.post, config=cfg.enhance)
+    with _timed(timings, "features"):
+        post_feat = detect_features(post_enh.filtered)
+    with _timed(timings, "quality"):
+        stable = match_stable(pre_feat, post_feat, config=cfg.quality)
+        verdict = judge_quality(stable.distances, config=cfg.quality)
+        spread_reason = judge_spread(stable, pair.pre.shape[:2], config=cfg.quality)
+    if spread_reason is not None and not verdict.rejected:
+        return Assessment(status="rejected", reason=spread_reason, timings_ms=timings, inputs=inputs)
+    if verdict.rejected:
+        shake = None if len(stable) < cfg.quality.min_stable_matches else ShakeMeasurement(
+            verdict.level, verdict.mean_head, verdict.max_tail, (0.0, 0.0), 0.0, len(stable))
+        return Assessment(status="rejected", reason=verdict.reason, shake=shake, timings_ms=timings, inputs=inputs)
+    with _timed(timings, "register"):
+        rigid = fit_rigid(stable.post, stable.pre, config=cfg.register)
+        warped, valid = warp_to_pre(pair.post, rigid)
+        crop = black_edge_crop(valid, config=cfg.register)
+    shake = ShakeMeasurement(verdict.level, verdict.mean_head, verdict.max_tail,
+                             (float(rigid.translation[0]), float(rigid.translation[1])), rigid.angle_deg, len(stable))
+    missing = ", ".join(f"{name} ({section})" for name, section in MISSING_STAGES)
+    return Assessment(status="incomplete", reason=f"stages not in this build: {missing}; no intensity is reported "
+                      "rather than an invented one", shake=shake, crop=crop, timings_ms=timings, inputs=inputs)

@@ -26,7 +26,7 @@ from .stages.depth import DepthRegions
 from .stages.intensity import ROMAN, Rating
 
 SCHEMA = "fastiesi.assessment/1"
-Status = Literal["ok", "rejected"]
+Status = Literal["ok", "rejected", "incomplete"]
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,10 @@ class Assessment:
     inputs: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.status not in ("ok", "rejected"):
-            raise InputError(f"status must be 'ok' or 'rejected', got {self.status!r}")
-        if self.status == "rejected" and self.intensity is not None:
-            raise InputError("a rejected assessment carries no intensity")
+        if self.status not in ("ok", "rejected", "incomplete"):
+            raise InputError(f"status must be 'ok', 'rejected' or 'incomplete', got {self.status!r}")
+        if self.status != "ok" and self.intensity is not None:
+            raise InputError(f"a {self.status} assessment carries no intensity")
         if self.status == "ok" and self.intensity is None:
             raise InputError("an ok assessment needs an intensity")
 
@@ -133,7 +133,7 @@ class Assessment:
 
     @property
     def meaning(self) -> str | None:
-        if self.status == "rejected":
+        if self.status != "ok":
             return None
         return self.rating.meaning if self.rating else self.intensity_roman
 
@@ -217,7 +217,9 @@ def render_overlay(image: NDArray[np.uint8], assessment: Assessment, *,
             p0 = tuple(int(round(v)) for v in o.centroid_before)
             p1 = tuple(int(round(v)) for v in o.centroid_after)
             cv2.arrowedLine(out, p0, p1, colour, 1, cv2.LINE_AA, tipLength=0.2)
-    if assessment.status == "ok":
+    if assessment.status == "incomplete":
+        head = "incomplete: " + (assessment.reason or "")
+    elif assessment.status == "ok":
         head = f"intensity {assessment.intensity_roman}"
         if assessment.rating:
             head += f"  ({assessment.rating.rule}"

@@ -449,7 +449,9 @@ def spec_for_intensity(intensity: int, *, seed: int, falls: bool = False, shake:
     rng = np.random.default_rng([seed, 7])
     initial = intensity
     drops = 0
-    if shake == "obvious" and intensity > 5:
+    if shake == "obvious":
+        if intensity == 5:
+            raise InputError("obvious camera shake adds one degree (4.4): a final V cannot have it")
         initial = intensity - 1
     if falls:
         if initial != 7:

@@ -1,0 +1,64 @@
+"""Enhancement (paper 2.1.2-2.1.4) against SciPy/NumPy references and on behaviour."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from fastiesi import InputError
+from fastiesi.config import EnhanceConfig
+from fastiesi.stages.preprocess import bilateral, enhance, equalize, saliency
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+class TestEqualize:
+    def test_local_adaptation(self):
+        # Left half dim and flat-ish, right half bright: AHE stretches each half's own contrast.
+        rng = np.random.default_rng(1)
+        img = np.hstack([rng.integers(20, 50, (600, 400)), rng.integers(190, 220, (600, 400))]).astype(np.uint8)
+        out = equalize(img)
+        assert out.shape == img.shape and out.dtype == np.uint8
+        assert out[:, :400].std() > 2 * img[:, :400].std() and out[:, 400:].std() > 2 * img[:, 400:].std()
+
+    def test_colour_input_goes_gray(self, rng):
+        assert equalize(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8)).shape == (120, 160)
+
+    def test_bad_input(self):
+        with pytest.raises(InputError):
+            equalize(np.zeros((10, 10), np.float32))  # type: ignore[arg-type]
+
+
+class TestBilateral:
+    def test_smooths_noise_keeps_the_step(self, rng):
+        step = np.where(np.arange(200)[None, :] < 100, 60, 190).repeat(100, 0).astype(np.float32)
+        noisy = np.clip(step + rng.normal(0, 6, step.shape), 0, 255).astype(np.uint8)
+        out = bilateral(noisy, config=EnhanceConfig(bilateral_sigma_color=30))
+        assert out[:, 10:90].std() < 0.8 * noisy[:, 10:90].std()
+        assert abs(int(out[:, 98].mean()) - 60) < 8 and abs(int(out[:, 101].mean()) - 190) < 8
+
+
+class TestSaliency:
+    def test_matches_scipy_centre_surround(self, rng):
+        img = cv2.GaussianBlur(rng.integers(0, 255, (90, 120), dtype=np.uint8), (0, 0), 2)
+        cfg = EnhanceConfig()
+        g = img.astype(np.float64)
+        ref = np.abs(ndimage.gaussian_filter(g, cfg.saliency_center_sigma, mode="mirror", truncate=4.0)
+                     - ndimage.gaussian_filter(g, cfg.saliency_surround_sigma, mode="mirror", truncate=4.0))
+        ref = ref * 255.0 / ref.max()
+        assert np.abs(saliency(img).astype(float) - ref).max() <= 3.0
+
+    def test_flat_image_has_no_saliency(self):
+        assert not saliency(np.full((50, 50), 90, np.uint8)).any()
+
+    def test_object_on_flat_wall_is_salient(self):
+        img = np.full((200, 200), 120, np.uint8)
+        img[90:110, 90:110] = 30
+        e = enhance(img)
+        assert e.salient[100, 90] == 255 and e.salient[10, 10] == 0
+        assert set(np.unique(e.salient)) <= {0, 255}
