@@ -390,8 +390,8 @@ def _walk_sources(obj: Any, prefix: str) -> Iterator[tuple[str, Any, str]]:
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         name = f"{prefix}{f.name}"
-        nested_cfg = dataclasses.is_dataclass(value) and type(value).__name__.endswith("Config")
-        if nested_cfg and f.name not in ("descriptors",):
+        # Sections (…Config) are walked into; value types (RegionAreas, Descriptors) are leaves.
+        if dataclasses.is_dataclass(value) and type(value).__name__.endswith("Config"):
             yield from _walk_sources(value, name + ".")
         else:
             yield name, value, f.metadata.get("source", "")

@@ -7,6 +7,7 @@ to VII, and visible (obvious) camera shake adds one degree, capped at IX.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, Sequence
@@ -54,10 +55,13 @@ def _validate_counts(name: str, values: Sequence[int]) -> tuple[int, int, int, i
         raise InputError(f"{name} must have 4 counts (small objects, light furniture, furniture, "
                          f"heavy furniture), got {len(values)}")
     out = []
-    for cls, v in zip(OBJECT_CLASSES, values):
-        if isinstance(v, bool) or not isinstance(v, int) and not (hasattr(v, "__index__")):
-            raise InputTypeError(f"{name}: count of {cls} must be an integer, got {v!r}")
-        v = int(v)
+    for cls, raw in zip(OBJECT_CLASSES, values):
+        if isinstance(raw, bool):
+            raise InputTypeError(f"{name}: count of {cls} must be an integer, got {raw!r}")
+        try:
+            v = operator.index(raw)  # int and NumPy integers; rejects floats and strings
+        except TypeError:
+            raise InputTypeError(f"{name}: count of {cls} must be an integer, got {raw!r}") from None
         if v < 0:
             raise InputError(f"{name}: count of {cls} is negative ({v})")
         out.append(v)

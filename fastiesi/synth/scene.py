@@ -209,10 +209,13 @@ def _place_floor_object(rng: np.random.Generator, lay: _Layout, canvas: NDArray[
         area = math.exp(rng.uniform(math.log(lo), math.log(hi)))
         sprite = make_sprite(kind, area, rng, avoid_value=_background_value(canvas, m + lay.view_w // 2, m + lay.view_h // 2))
         h, w = sprite.mask.shape
+        y_lo, y_hi = lay.geom.floor_y - h, m + lay.view_h - VIEW_BORDER - h + 1  # bottom on the floor
+        if y_lo >= y_hi:
+            continue
         for _ in range(80):
             x = int(rng.integers(m + VIEW_BORDER, max(m + VIEW_BORDER + 1, m + lay.view_w - VIEW_BORDER - w)))
-            y = int(rng.integers(lay.geom.floor_y - h, m + lay.view_h - VIEW_BORDER - h + 1)) if m + lay.view_h - VIEW_BORDER - h + 1 > lay.geom.floor_y - h else -1
-            if y < 0 or not lay.fits_view(sprite, x, y) or not lay.on_floor(sprite, x, y):
+            y = int(rng.integers(y_lo, y_hi))
+            if not lay.fits_view(sprite, x, y) or not lay.on_floor(sprite, x, y):
                 continue
             if not lay.free((x, y, w, h)) or lay.region_of(sprite, x, y) != region:
                 continue
@@ -332,13 +335,13 @@ def _compose(canvas: NDArray[np.float32], placed: list[_Placed], after: bool) ->
     items = [(p.post if after and p.post else (p.sprite, p.x, p.y)) for p in placed]
     for s, x, y in sorted(items, key=lambda t: t[2] + t[0].mask.shape[0]):
         h, w = s.mask.shape
-        if True:  # a soft contact shadow under each object
-            sh = np.zeros((h // 3 + 6, w + 8), np.float32)
-            cv2.ellipse(sh, ((w + 8) // 2, sh.shape[0] // 2), ((w + 4) // 2, max(2, sh.shape[0] // 4)), 0, 0, 360, 1.0, -1)
-            sh = cv2.GaussianBlur(sh, (0, 0), 2.0)
-            y0, x0 = y + h - sh.shape[0] // 2, x - 4
-            region = img[y0:y0 + sh.shape[0], x0:x0 + sh.shape[1]]
-            region *= (1.0 - 0.25 * sh[: region.shape[0], : region.shape[1], None])
+        # A soft contact shadow under each object.
+        sh = np.zeros((h // 3 + 6, w + 8), np.float32)
+        cv2.ellipse(sh, ((w + 8) // 2, sh.shape[0] // 2), ((w + 4) // 2, max(2, sh.shape[0] // 4)), 0, 0, 360, 1.0, -1)
+        sh = cv2.GaussianBlur(sh, (0, 0), 2.0)
+        y0, x0 = y + h - sh.shape[0] // 2, x - 4
+        region = img[y0:y0 + sh.shape[0], x0:x0 + sh.shape[1]]
+        region *= (1.0 - 0.25 * sh[: region.shape[0], : region.shape[1], None])
         view = img[y:y + h, x:x + w]
         view[s.mask] = s.image[s.mask]
     return img
