@@ -253,9 +253,32 @@ class ClassifyConfig:
 
 
 @dataclass(frozen=True)
+class EdgeConfig:
+    gaussian_sigma: float = _f(
+        1.4, "choice: paper 4.2.1 smooths with a Gaussian before Sobel; sigma 1.4 is Canny's usual 5x5 kernel"
+    )
+    low_ratio: float = _f(
+        0.4,
+        "choice: paper 4.2.1 adapts the double threshold to the image; high = Otsu split of the "
+        "gradient magnitude, low = 0.4 x high (Canny's recommended 2:1 to 3:1 ratio)",
+    )
+    pyramid_levels: int = _f(3, "choice: paper 4.2.1 scale pyramid; full, 1/2 and 1/4 size")
+    min_level_side: int = _f(32, "choice: no pyramid level smaller than 32 px a side")
+
+
+@dataclass(frozen=True)
 class ComplexityConfig:
     psd_low_max: float = _f(1540.0, "paper 4.1: PSD in (0, 1540) is a low-complexity image")
     psd_high_min: float = _f(1950.0, "paper 4.1: PSD in (1950, 64516) is high; [1540, 1950] mixed")
+    highpass_cutoff: float = _f(
+        0.08,
+        "calibrated: paper Eq. 7 leaves H(u,v) open; a Gaussian high-pass with cutoff D0 cycles/px, "
+        "chosen so sparse rooms measure below 1540 and shelf-dense scenes above 1950 (README, "
+        "'Calibrating the PSD filter')",
+    )
+    local_blocks: tuple[int, int] = _f(
+        (8, 8), "choice: paper 4.3 splits mixed images by local PSD; computed on an 8x8 grid of blocks"
+    )
 
 
 @dataclass(frozen=True)
@@ -270,6 +293,42 @@ class MovementConfig:
         3.0,
         "paper 4.4 (1): fallen = vertical displacement > 3x the object's length; 'length' read as "
         "its longest side, as the paper's missed over-long crossbar (5.2.4) implies",
+    )
+    median_kernels: tuple[int, int] = _f(
+        (3, 5),
+        "choice: paper 4.2.2 gives smaller kernels to denser regions; 3 above the mean region "
+        "edge density, 5 below (run on the 3x3-dilated edges, so lines survive and specks do not)",
+    )
+    morphology_kernels: tuple[int, ...] = _f(
+        (3, 7, 13),
+        "choice: paper 4.2.3 nests closings from small to large kernels; the largest is the "
+        "longest line width (13 px), the gap the paper treats as still one object",
+    )
+    line_detach_kernel: int = _f(
+        5,
+        "choice: paper 4.2.3 screens lines from objects; an opening by a 5x5 square after the "
+        "morphology cuts the 1-3 px wall/floor lines that would otherwise join objects together",
+    )
+    line_elongation: float = _f(
+        4.0, "choice: a piece no thicker than the line width is a line when 4x longer than thick"
+    )
+    match_min_area_ratio: float = _f(
+        0.6,
+        "choice: paper 4.2.3 pairs pre/post objects by most similar area; pairs whose smaller area "
+        "is under 60 % of the larger are not the same object",
+    )
+    same_place_iou: float = _f(
+        0.5, "choice: a post object covering the pre object with IoU >= 0.5 is it, in place"
+    )
+    unchanged_ncc: float = _f(
+        0.8,
+        "choice: an object whose pixels (pre vs registered post, normalised cross-correlation over "
+        "its box) correlate >= 0.8 has not moved; the stable-region check of 4.2",
+    )
+    moved_min_displacement_px: float = _f(
+        3.0,
+        "choice: a matched object moved when its centroid moved more than 3 px (registration and "
+        "segmentation jitter stay under it)",
     )
 
 
@@ -325,6 +384,7 @@ class Config:
     register: RegisterConfig = _f(RegisterConfig(), "paper 2.3")
     depth: DepthConfig = _f(DepthConfig(), "paper 3.1")
     classify: ClassifyConfig = _f(ClassifyConfig(), "paper 3.2, Table 1")
+    edges: EdgeConfig = _f(EdgeConfig(), "paper 4.2.1, 4.3")
     complexity: ComplexityConfig = _f(ComplexityConfig(), "paper 4.1")
     movement: MovementConfig = _f(MovementConfig(), "paper 4.2-4.3")
     intensity: IntensityConfig = _f(IntensityConfig(), "paper 4.4, Tables 2-3")

@@ -19,19 +19,21 @@ from typing import Iterator
 import numpy as np
 from numpy.typing import NDArray
 
-from .config import DEFAULT_CONFIG, Config
+from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
-from .report import Assessment, ShakeMeasurement
+from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
+from .stages.complexity import complexity_map
+from .stages.depth import DepthRegions
+from .stages.intensity import rate_intensity
+from .stages.movement import TrackedObject, detect_movement
 from .stages.preprocess import Enhanced, enhance
 from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
-from .stages.register import black_edge_crop, fit_rigid, warp_to_pre
+from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_to_pre
+from .stages.segment import segment_objects
 
 #: Stages of the paper this build does not implement yet, in pipeline order (stage, section).
-MISSING_STAGES: tuple[tuple[str, str], ...] = (
-    ("people", "2.4"),
-    ("complexity", "4.1"),
-    ("movement", "4.2-4.3"),
-)
+#: People removal (2.4) is not yet built: people walking through count as moved objects.
+MISSING_STAGES: tuple[tuple[str, str], ...] = (("people", "2.4"),)
 
 
 @contextmanager
@@ -131,6 +133,57 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         crop = black_edge_crop(valid, config=cfg.register)
     shake = ShakeMeasurement(verdict.level, verdict.mean_head, verdict.max_tail,
                              (float(rigid.translation[0]), float(rigid.translation[1])), rigid.angle_deg, len(stable))
-    missing = ", ".join(f"{name} ({section})" for name, section in MISSING_STAGES)
-    return Assessment(status="incomplete", reason=f"stages not in this build: {missing}; no intensity is reported "
-                      "rather than an invented one", shake=shake, crop=crop, timings_ms=timings, inputs=inputs)
+    x, y, w, h = crop
+    win = (slice(y, y + h), slice(x, x + w))
+    with _timed(timings, "register"):
+        post_filtered, _ = warp_to_pre(post_enh.filtered, rigid)
+        post_saliency, _ = warp_to_pre(post_enh.saliency, rigid)
+    pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
+    with _timed(timings, "complexity"):
+        cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
+    with _timed(timings, "segment"):
+        pre_objects = segment_objects(pre_gray, config=cfg)
+        post_objects = segment_objects(post_gray, config=cfg)
+    regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
+    with _timed(timings, "movement"):
+        result = detect_movement(
+            pre_gray, post_gray, pre_objects, post_objects, pre_saliency=pre_enh.saliency[win],
+            post_saliency=post_saliency[win], high_mask=cmap.high_mask, regions=regions, config=cfg,
+            pre_keypoints=_keypoints_in_crop(pre_feat.points, pre_feat.descriptors, crop),
+            post_keypoints=_keypoints_in_crop(_to_pre(post_feat.points, rigid), post_feat.descriptors, crop))
+    with _timed(timings, "intensity"):
+        moved, total = result.counts()
+        rating = rate_intensity(moved, total, falls=result.falls, shake=verdict.level, config=cfg.intensity)
+    classes = {c: ClassCount(m, t) for c, m, t in zip(OBJECT_CLASSES, moved, total)}
+    records = [_record(i, o, (x, y)) for i, o in enumerate(result.objects)]
+    reason = "no object moved: V or lower (the method cannot see below V)" if rating.nothing_moved else None
+    fallbacks = [f"stage not in this build: {name} ({section}); people walking through count as moved objects"
+                 for name, section in MISSING_STAGES]
+    return Assessment(status="ok", intensity=rating.intensity, reason=reason, rating=rating, shake=shake, crop=crop,
+                      complexity=cmap.level, psd=cmap.psd, classes=classes, falls=result.falls, objects=records,
+                      timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
+
+
+def _to_pre(points: NDArray[np.float32], rigid: RigidTransform) -> NDArray[np.float64]:
+    return points.astype(np.float64) @ rigid.rotation.T + rigid.translation
+
+
+def _keypoints_in_crop(points: NDArray[np.floating], descriptors: NDArray[np.uint8],
+                       crop: tuple[int, int, int, int]) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+    x, y, w, h = crop
+    p = points.astype(np.float64) - (x, y)
+    sel = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+    return p[sel], descriptors[sel]
+
+
+def _record(i: int, o: TrackedObject, origin: tuple[int, int]) -> ObjectRecord:
+    ox, oy = origin
+
+    def box(b: tuple[int, int, int, int] | None) -> tuple[int, int, int, int] | None:
+        return None if b is None else (b[0] + ox, b[1] + oy, b[2], b[3])
+
+    def pt(c: tuple[float, float] | None) -> tuple[float, float] | None:
+        return None if c is None else (c[0] + ox, c[1] + oy)
+
+    return ObjectRecord(i, o.object_class, o.region, o.area, box(o.bbox_before), box(o.bbox_after),
+                        pt(o.centroid_before), pt(o.centroid_after), o.displacement, o.moved, o.fell, o.path)

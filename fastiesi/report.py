@@ -57,6 +57,7 @@ class ObjectRecord:
     displacement_px: float | None
     moved: bool
     fell: bool
+    path: Literal["low", "high"] = "low"  # which movement path (4.2 low, 4.3 high) judged it
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)

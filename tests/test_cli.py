@@ -61,13 +61,20 @@ class TestAssess:
         code, _, err = cli("assess", str(image_file("pre.png")), str(image_file("post.png")), "--config", str(cfg))
         assert code == 2 and "c.toml" in err and "unknown config key 'nope'" in err
 
-    def test_valid_pair_reaches_the_first_missing_stage(self, cli, image_file):
-        # Until every stage exists the command must refuse to invent an intensity.
-        from fastiesi.pipeline import MISSING_STAGES
-        if not MISSING_STAGES:
-            pytest.skip("every stage is implemented")
+    def test_valid_pair_gives_the_full_assessment(self, cli, image_file):
         code, out, err = cli("assess", str(image_file("pre.png")), str(image_file("post.png")))
-        assert code == 4 and "incomplete: stages not in this build" in out and "camera shake: none" in out
+        assert code == 0 and "camera shake: none" in out and "intensity" in out.lower()
+        # Stages not yet built are never silent.
+        assert "fallback: stage not in this build: people (2.4)" in out
+
+    def test_json_report_has_every_section(self, cli, image_file):
+        import json
+        code, out, _ = cli("assess", str(image_file("pre.png")), str(image_file("post.png")), "--json")
+        d = json.loads(out)
+        assert code == 0 and d["status"] == "ok" and 5 <= d["intensity"] <= 9
+        assert d["complexity"] in ("low", "mixed", "high") and d["psd"] > 0
+        assert set(d["classes"]) == {"small_objects", "light_furniture", "furniture", "heavy_furniture"}
+        assert {"segment", "movement", "complexity"} <= set(d["timings_ms"])
 
     def test_usage_error_exit_2(self, cli):
         assert cli("assess")[0] == 2

@@ -31,8 +31,11 @@ class TestShakeCompensation:
     def test_identical_frames(self):
         pair = render_pair(SceneSpec(seed=4, initial_intensity=5))
         a = assess(pair.pre, pair.pre)
-        assert a.status == "incomplete" and a.shake.level == "none"
+        assert a.status == "ok" and a.shake.level == "none"
         assert a.shake.mean_distance_px == 0.0 and a.crop == (0, 0, 800, 600)
+        # Identical frames: nothing moved, so the method says "V or lower".
+        assert not any(o.moved for o in a.objects) and a.falls == 0
+        assert a.intensity == 5 and a.rating.nothing_moved
 
     def test_lighting_change_alone_is_not_rejected(self):
         pair = render_pair(SceneSpec(seed=6, initial_intensity=6, lighting=1.0, noise_sigma=2.0, jpeg_quality=80))

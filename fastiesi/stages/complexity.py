@@ -1,0 +1,105 @@
+"""Image complexity by power spectral density (paper 4.1, Eq. 7).
+
+    PSD = | F^-1[ H(u, v) . F(I) ] |^2 / (H x W)     (summed over the image)
+
+The paper does not give the filter H. Our choice (config.ComplexityConfig): a Gaussian
+high-pass, ``H = 1 - exp(-D^2 / (2 D0^2))`` with D the radial frequency in cycles per pixel.
+It removes the mean and the slow illumination gradients, so the PSD is the power of the detail
+an image holds: low for walls and floors, high where shelves of goods crowd the frame. I is the
+enhanced 8-bit gray image (2.1), so the PSD is in squared grey levels, bounded by 254^2 = 64,516
+as the paper's range is.
+
+For mixed-complexity images (4.3, last paragraph) the same filtered power averaged over blocks
+gives a local PSD; blocks above the high threshold are high-complexity regions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..backend.arrays import array_module
+from ..config import DEFAULT_CONFIG, ComplexityConfig
+from ..errors import InputError
+
+ComplexityLevel = Literal["low", "mixed", "high"]
+
+
+def highpass_transfer(shape: tuple[int, int], cutoff: float, xp: Any = np) -> Any:
+    """H(u, v) of the Gaussian high-pass on the ``rfft2`` grid of an (H, W) image."""
+    h, w = shape
+    fy = xp.fft.fftfreq(h)[:, None]
+    fx = xp.fft.rfftfreq(w)[None, :]
+    d2 = fy * fy + fx * fx
+    return 1.0 - xp.exp(-d2 / (2.0 * cutoff * cutoff))
+
+
+def highpass(gray: Any, *, config: ComplexityConfig | None = None) -> Any:
+    """F^-1[H . F(I)]: the image's detail, float64 (H, W); NumPy or CuPy after the input."""
+    cfg = config or DEFAULT_CONFIG.complexity
+    xp = array_module(gray)
+    if gray.ndim != 2 or gray.size == 0:
+        raise InputError(f"PSD needs a non-empty 2-D gray image, got shape {gray.shape}")
+    spectrum = xp.fft.rfft2(gray.astype(xp.float64))
+    spectrum *= highpass_transfer(gray.shape, cfg.highpass_cutoff, xp)
+    return xp.fft.irfft2(spectrum, s=gray.shape)
+
+
+def power_spectral_density(gray: Any, *, config: ComplexityConfig | None = None) -> float:
+    """Eq. 7: mean squared magnitude of the high-passed image (squared grey levels)."""
+    d = highpass(gray, config=config)
+    return float((d * d).mean())
+
+
+def complexity_level(psd: float, *, config: ComplexityConfig | None = None) -> ComplexityLevel:
+    """Low below 1540, high above 1950, mixed in between (both ends inclusive, 4.1)."""
+    cfg = config or DEFAULT_CONFIG.complexity
+    if psd < cfg.psd_low_max:
+        return "low"
+    if psd > cfg.psd_high_min:
+        return "high"
+    return "mixed"
+
+
+@dataclass(frozen=True)
+class ComplexityMap:
+    """The image PSD, its level, and the block-wise local PSD with the high-complexity mask."""
+
+    psd: float
+    level: ComplexityLevel
+    local_psd: NDArray[np.float64]  # (gy, gx) block means of the filtered power
+    high_mask: NDArray[np.bool_]  # (H, W) True where the local PSD is high
+
+    @property
+    def high_fraction(self) -> float:
+        return float(self.high_mask.mean())
+
+
+def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = None) -> ComplexityMap:
+    """PSD and, block by block, where the image is high-complexity (4.1, 4.3).
+
+    Given several frames of one view (the pre frame and the registered post frame), their
+    filtered power is averaged: the pair has one complexity, as in the paper's examples (4.5).
+    """
+    cfg = config or DEFAULT_CONFIG.complexity
+    if not grays:
+        raise InputError("complexity_map needs at least one image")
+    if any(g.shape != grays[0].shape for g in grays):
+        raise InputError(f"complexity_map images differ in shape: {[g.shape for g in grays]}")
+    power = sum(d * d for d in (highpass(g, config=cfg) for g in grays)) / len(grays)
+    psd = float(power.mean())
+    gx, gy = cfg.local_blocks
+    h, w = grays[0].shape
+    local = cv2.resize(power, (gx, gy), interpolation=cv2.INTER_AREA)
+    level = complexity_level(psd, config=cfg)
+    if level == "low":
+        high = np.zeros((h, w), bool)
+    elif level == "high":
+        high = np.ones((h, w), bool)
+    else:
+        high = cv2.resize((local > cfg.psd_high_min).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    return ComplexityMap(psd, level, local, high)

@@ -1,0 +1,381 @@
+"""What moved between the frames (paper 4.2 low complexity, 4.3 high complexity, and mixed).
+
+Both frames are in the pre frame's coordinates (the post frame registered, 2.3) and cropped to
+their common valid area. Objects come from :func:`segment_objects` on each frame.
+
+Low complexity (4.2.3): an object whose pixels are unchanged (normalised cross-correlation of
+its box, pre vs registered post, at least ``unchanged_ncc``) has not moved; this is the paper's
+stable-feature-region check. A changed pre object is paired with a changed post object, the most
+similar area first and, among near-equal areas, the one whose AKAZE descriptors are closest; the
+centroid shift is its displacement, and a vertical shift above 3x its length is a fall (4.4 (1)).
+A changed pre object with no partner has gone, so it moved; a changed post object with no partner
+has appeared (it came from outside the view or from behind something) and moved too.
+
+High complexity (4.3): edge density (3x3 counts, 0..9) -> exact 3-class K-means -> each pixel
+its cluster's centre, scaled to 8 bits (x 255/9) -> binarised at 57 (background 255, shelves and
+objects 0). The pre/post difference, hole-filled and opened, leaves the fallen objects. If none
+is found, the saliency images' difference binarised at 25 and eroded leaves the moving objects;
+the two blobs a shift leaves (where it was, where it is) are paired by area. Pre objects in
+high-complexity regions are counted as the totals; one overlapped by a change has moved.
+
+Mixed (4.3, last paragraph): objects whose centroid falls in a high-complexity block (local PSD)
+go through the high path, the rest through the low one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
+from .classify import classify_area
+from .components import Components, label_components
+from .depth import DepthRegions, inherit_from_tall, object_placement
+from .edges import edge_density, histogram_kmeans
+from .morphology import fill_holes
+from .segment import FrameObjects
+
+Path = Literal["low", "high"]
+_K3 = np.ones((3, 3), np.uint8)
+
+
+@dataclass
+class TrackedObject:
+    """One object, in analysed-crop coordinates, with what happened to it."""
+
+    object_class: ObjectClass
+    region: Region
+    area: int
+    bbox_before: tuple[int, int, int, int] | None
+    bbox_after: tuple[int, int, int, int] | None
+    centroid_before: tuple[float, float] | None
+    centroid_after: tuple[float, float] | None
+    moved: bool
+    fell: bool
+    path: Path
+
+    @property
+    def displacement(self) -> float | None:
+        if self.centroid_before is None or self.centroid_after is None:
+            return None
+        return float(np.hypot(self.centroid_after[0] - self.centroid_before[0],
+                              self.centroid_after[1] - self.centroid_before[1]))
+
+
+@dataclass
+class MovementResult:
+    objects: list[TrackedObject] = field(default_factory=list)
+
+    def counts(self) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+        moved = tuple(sum(o.moved for o in self.objects if o.object_class == c) for c in OBJECT_CLASSES)
+        total = tuple(sum(o.object_class == c for o in self.objects) for c in OBJECT_CLASSES)
+        return moved, total  # type: ignore[return-value]
+
+    @property
+    def falls(self) -> int:
+        return sum(o.fell for o in self.objects)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: int
+    object_class: ObjectClass
+    region: Region
+    area: int
+    box: tuple[int, int, int, int]
+    centroid: tuple[float, float]
+    changed: bool
+    high: bool
+
+
+# --------------------------------------------------------------------------------------------
+# Classification of one frame's components (3.1 + 3.2)
+# --------------------------------------------------------------------------------------------
+
+
+def _classified(frame: FrameObjects, regions: DepthRegions, cfg: Config) -> list[tuple[int, ObjectClass, Region]]:
+    comps = frame.components
+    labels = frame.labels
+    placements = []
+    for lab in labels:
+        m, off = comps.mask(lab)
+        placements.append(object_placement(m, regions, offset=off))
+    boxes = [tuple(int(v) for v in comps.boxes[lab]) for lab in labels]
+    region_list = inherit_from_tall(placements, boxes, rest_gap_px=float(cfg.movement.max_line_width_px))  # type: ignore[arg-type]
+    out = []
+    for lab, region in zip(labels, region_list):
+        cls = classify_area(float(comps.areas[lab]), region, config=cfg.classify)
+        if cls in OBJECT_CLASSES:
+            out.append((lab, cls, region))  # type: ignore[arg-type]
+    return out
+
+
+def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int, int, int], pad: int = 2) -> float:
+    """Normalised cross-correlation of the two frames over a box grown by ``pad`` pixels
+    (1.0 for identical content up to brightness and contrast; 0 for a flat patch in one frame
+    and not the other)."""
+    h, w = pre.shape
+    x, y, bw, bh = box
+    x0, y0, x1, y1 = max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)
+    a = pre[y0:y1, x0:x1].astype(np.float64).ravel()
+    b = post[y0:y1, x0:x1].astype(np.float64).ravel()
+    a -= a.mean()
+    b -= b.mean()
+    na, nb = float(np.sqrt(a @ a)), float(np.sqrt(b @ b))
+    if na < 1e-6 and nb < 1e-6:
+        return 1.0
+    if na < 1e-6 or nb < 1e-6:
+        return 0.0
+    return float(a @ b) / (na * nb)
+
+
+def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
+                high_mask: NDArray[np.bool_], cfg: Config) -> list[_Candidate]:
+    comps = frame.components
+    out = []
+    for lab, cls, region in _classified(frame, regions, cfg):
+        box = tuple(int(v) for v in comps.boxes[lab])
+        cx, cy = (float(v) for v in comps.centroids[lab])
+        high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
+        changed = box_ncc(pre, post, box) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
+        out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
+    return out
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def _fell(before: _Candidate, after_centroid: tuple[float, float], cfg: Config) -> bool:
+    length = max(before.box[2], before.box[3])
+    return after_centroid[1] - before.centroid[1] > cfg.movement.fall_length_ratio * length
+
+
+# --------------------------------------------------------------------------------------------
+# Low complexity: pairing of changed objects (4.2.3)
+# --------------------------------------------------------------------------------------------
+
+KeypointSets = tuple[NDArray[np.float64], NDArray[np.uint8]]  # (n, 2) points, (n, d) descriptors
+
+
+def _descriptor_distance(a: KeypointSets | None, b: KeypointSets | None) -> float:
+    """Median Hamming distance from each of a's descriptors to its nearest in b (inf if either
+    has none)."""
+    if a is None or b is None or len(a[1]) == 0 or len(b[1]) == 0:
+        return float("inf")
+    x = np.unpackbits(a[1], axis=1).astype(np.int16)
+    y = np.unpackbits(b[1], axis=1).astype(np.int16)
+    d = x.shape[1] - (x @ y.T + (1 - x) @ (1 - y).T)
+    return float(np.median(d.min(axis=1)))
+
+
+def _keypoints_in(box: tuple[int, int, int, int], kps: KeypointSets | None) -> KeypointSets | None:
+    if kps is None:
+        return None
+    x, y, w, h = box
+    p = kps[0]
+    sel = (p[:, 0] >= x) & (p[:, 0] < x + w) & (p[:, 1] >= y) & (p[:, 1] < y + h)
+    return p[sel], kps[1][sel]
+
+
+def _pair_changed(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config,
+                  pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[tuple[_Candidate, _Candidate | None]]:
+    """Greedy pairing, largest objects first: most similar area, descriptor distance (then
+    centroid distance) among areas within 10 % of the best."""
+    free = list(appeared)
+    pairs: list[tuple[_Candidate, _Candidate | None]] = []
+    for g in sorted(gone, key=lambda c: -c.area):
+        scored = []
+        for q in free:
+            sim = min(g.area, q.area) / max(g.area, q.area)
+            if sim >= cfg.movement.match_min_area_ratio:
+                scored.append((sim, q))
+        if not scored:
+            pairs.append((g, None))
+            continue
+        best = max(s for s, _ in scored)
+        close = [q for s, q in scored if s >= best - 0.1]
+        if len(close) > 1:
+            g_k = _keypoints_in(g.box, pre_kps)
+            close.sort(key=lambda q: (_descriptor_distance(g_k, _keypoints_in(q.box, post_kps)),
+                                      np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1])))
+        pick = close[0]
+        free.remove(pick)
+        pairs.append((g, pick))
+    return pairs
+
+
+def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
+              pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[TrackedObject]:
+    out: list[TrackedObject] = []
+    gone: list[_Candidate] = []
+    for p in pre_c:
+        if not p.changed:
+            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
+                                     False, False, "low"))
+        else:
+            gone.append(p)
+    # A changed post object lying on an unchanged pre object is that object, seen differently.
+    still = [p for p in pre_c if not p.changed]
+    appeared = [q for q in post_c if q.changed
+                and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)]
+    used: set[int] = set()
+    for g, q in _pair_changed(gone, appeared, cfg, pre_kps, post_kps):
+        if q is None:
+            out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
+            continue
+        used.add(q.label)
+        disp = float(np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]))
+        same_place = _iou(g.box, q.box) >= cfg.movement.same_place_iou
+        moved = disp > cfg.movement.moved_min_displacement_px or not same_place
+        out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
+                                 moved, moved and _fell(g, q.centroid, cfg), "low"))
+    for q in appeared:
+        if q.label not in used:
+            out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# High complexity (4.3)
+# --------------------------------------------------------------------------------------------
+
+
+def density_binarize(edges: NDArray[np.uint8], *, config: Config | None = None) -> NDArray[np.uint8]:
+    """Edge density -> 3-class exact K-means -> cluster centres scaled x255/9 -> 255 where below
+    the threshold (background), 0 elsewhere (shelves, objects)."""
+    cfg = config or DEFAULT_CONFIG
+    density = edge_density(edges)
+    km = histogram_kmeans(density, cfg.movement.kmeans_clusters)
+    level = km.centres * (255.0 / 9.0)
+    lut = np.where(level[km.lut] < cfg.movement.density_binarize, 255, 0).astype(np.uint8)
+    return lut[density]
+
+
+def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config) -> list[_Candidate]:
+    comps: Components = label_components(mask)
+    out = []
+    for lab in range(1, len(comps.areas)):
+        x, y, w, h = (int(v) for v in comps.boxes[lab])
+        if max(w, h) < cfg.movement.min_object_length_px:
+            continue
+        m, off = comps.mask(lab)
+        region = object_placement(m, regions, offset=off).region
+        cls = classify_area(float(comps.areas[lab]), region, config=cfg.classify)
+        if cls not in OBJECT_CLASSES:
+            continue
+        cx, cy = (float(v) for v in comps.centroids[lab])
+        out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), (x, y, w, h), (cx, cy), True, True))  # type: ignore[arg-type]
+    return out
+
+
+def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pre_saliency: NDArray[np.uint8],
+                 post_saliency: NDArray[np.uint8], high_mask: NDArray[np.bool_], regions: DepthRegions,
+                 cfg: Config) -> tuple[list[_Candidate], bool]:
+    """Changed blobs of the high-complexity regions and whether they are falls (4.3)."""
+    roi = high_mask.astype(np.uint8) * np.uint8(255)
+    b_pre = density_binarize(pre_edges, config=cfg)
+    b_post = density_binarize(post_edges, config=cfg)
+    # Fallen objects: foreground in the post frame where the pre frame had background.
+    diff = ((b_pre == 255) & (b_post == 0)).astype(np.uint8) * np.uint8(255) & roi
+    diff = fill_holes(diff)
+    diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
+    diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
+    fallen = _blobs(diff, regions, cfg)
+    if fallen:
+        return fallen, True
+    sal = cv2.absdiff(pre_saliency, post_saliency)
+    moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
+    moving = cv2.erode(moving, _K3)
+    moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)))
+    return _blobs(moving, regions, cfg), False
+
+
+def _high_path(pre_c: list[_Candidate], changes: list[_Candidate], falls: bool, cfg: Config) -> list[TrackedObject]:
+    out: list[TrackedObject] = []
+    claimed: set[int] = set()
+    for p in pre_c:
+        hit = [c for c in changes if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
+        moved = bool(hit) and p.changed
+        if moved:
+            claimed.update(c.label for c in hit)
+        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box if not moved else None, p.centroid,
+                                 p.centroid if not moved else None, moved, False, "high"))
+    rest = [c for c in changes if c.label not in claimed]
+    if falls:
+        for c in rest:
+            out.append(TrackedObject(c.object_class, c.region, c.area, None, c.box, None, c.centroid, True, True, "high"))
+        return out
+    # A shifted object leaves two blobs (where it was, where it is): pair them by area.
+    for g, q in _pair_blobs(rest, cfg):
+        after = q if q is not None else g
+        out.append(TrackedObject(g.object_class, g.region, g.area, g.box, after.box, g.centroid, after.centroid,
+                                 True, False, "high"))
+    return out
+
+
+def _contains(box: tuple[int, int, int, int], pt: tuple[float, float]) -> bool:
+    return box[0] <= pt[0] < box[0] + box[2] and box[1] <= pt[1] < box[1] + box[3]
+
+
+def _pair_blobs(blobs: list[_Candidate], cfg: Config) -> list[tuple[_Candidate, _Candidate | None]]:
+    left = sorted(blobs, key=lambda c: -c.area)
+    pairs: list[tuple[_Candidate, _Candidate | None]] = []
+    while left:
+        g = left.pop(0)
+        reach = 3.0 * max(g.box[2], g.box[3])
+        near = [q for q in left if min(g.area, q.area) / max(g.area, q.area) >= cfg.movement.match_min_area_ratio
+                and np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]) <= reach]
+        if near:
+            q = min(near, key=lambda q: np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]))
+            left.remove(q)
+            pairs.append((g, q))
+        else:
+            pairs.append((g, None))
+    return pairs
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], pre_objects: FrameObjects,
+                    post_objects: FrameObjects, *, pre_saliency: NDArray[np.uint8], post_saliency: NDArray[np.uint8],
+                    high_mask: NDArray[np.bool_], regions: DepthRegions, config: Config | None = None,
+                    pre_keypoints: KeypointSets | None = None, post_keypoints: KeypointSets | None = None,
+                    ) -> MovementResult:
+    """Track every object between the registered, cropped frames (4.2, 4.3, mixed).
+
+    Parameters
+    ----------
+    pre_gray, post_gray : (H, W) uint8
+        Enhanced frames, the post one registered to the pre one, both cropped alike.
+    pre_objects, post_objects : FrameObjects
+        :func:`segment_objects` of each.
+    pre_saliency, post_saliency : (H, W) uint8
+        Saliency images (2.1.4), registered and cropped alike.
+    high_mask : (H, W) bool
+        Where the image is high-complexity (all False for a low-complexity image).
+    regions : DepthRegions
+        Depth regions of the crop (``origin`` = the crop's corner).
+    pre_keypoints, post_keypoints : ((n, 2) float, (n, d) uint8), optional
+        AKAZE points (crop coordinates) and descriptors, to break ties between equal areas.
+    """
+    cfg = config or DEFAULT_CONFIG
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg)
+    result = MovementResult()
+    result.objects += _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
+                                pre_keypoints, post_keypoints)
+    if high_mask.any():
+        changes, falls = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
+                                      high_mask, regions, cfg)
+        result.objects += _high_path([c for c in pre_c if c.high], changes, falls, cfg)
+    return result
