@@ -18,6 +18,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -m "$(PYTEST_MARKERS)"
 
+eval: $(STAMP)
+	$(VENV)/bin/fastiesi eval --out eval-out/accuracy.json
+
 test-all: $(STAMP)
 	$(PY) -m pytest -q
 

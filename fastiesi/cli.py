@@ -11,14 +11,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED, EXIT_STAGE_MISSING, FastIesiError, InputError
 from .report import Assessment
-from .stages.intensity import SHAKE_LEVELS, Rating, describe_fraction, rate_intensity
+from .stages.intensity import ROMAN, SHAKE_LEVELS, Rating, describe_fraction, rate_intensity
 
 app = typer.Typer(
     name="fastiesi",
@@ -134,6 +134,7 @@ def assess(
     a = run(pre, post, config=cfg)
     if save is not None:
         a.save_json(save / "report.json")
+        _save_overlay(save / "overlay.png", post, a, cfg)
     typer.echo(a.to_json()) if as_json else _print_assessment(a)
     raise typer.Exit({"ok": EXIT_OK, "rejected": EXIT_REJECTED, "incomplete": EXIT_STAGE_MISSING}[a.status])
 
@@ -180,6 +181,45 @@ def synth(
                f"moved {t.moved} of {t.total}, falls {t.falls}, shake {t.shake_level}")
 
 
+def _save_overlay(path: Path, post: Path | Any, a: Assessment, cfg: Config) -> None:
+    """The evidence drawn on the registered post frame (working size)."""
+    import cv2
+
+    from .io import load_frame, to_working_size
+    from .report import registered_post, render_overlay
+    from .stages.depth import DepthRegions
+
+    image = to_working_size(load_frame(post, name="post", config=cfg.frame).image, config=cfg.frame)
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if a.shake is not None:
+        image = registered_post(image, a.shake)
+    overlay = render_overlay(image, a, regions=DepthRegions(image.shape[:2], config=cfg.depth))
+    if a.crop is not None:
+        x, y, w, h = a.crop
+        cv2.rectangle(overlay, (x, y), (x + w - 1, y + h - 1), (0, 255, 255), 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), overlay)
+
+
+@app.command(name="eval")
+def eval_(
+    out: Annotated[Path, typer.Option(help="JSON result file.")] = Path("eval-out/accuracy.json"),
+    rooms: Annotated[int, typer.Option(min=0, help="Room (low-complexity) pairs per intensity.")] = 8,
+    stores: Annotated[int, typer.Option(min=0, help="Store (high-complexity) pairs per intensity.")] = 4,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Processes (default: every core).")] = None,
+) -> None:
+    """Score the engine on rendered scenes with known truth (exact / within one degree)."""
+    from .evaluate import cases, evaluate, format_table, write_result
+
+    selected = cases(rooms, stores)
+    typer.echo(f"evaluating {len(selected)} rendered pairs ...")
+    outcomes, summary = evaluate(selected, workers=workers)
+    write_result(outcomes, summary, out)
+    typer.echo(format_table(summary))
+    typer.echo(f"result: {out}")
+
+
 @app.command()
 def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path("demo-out")) -> None:
     """Render a synthetic room with camera shake and a fall, then assess it."""
@@ -219,12 +259,13 @@ def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files
              [np.sin(np.radians(a.shake.rotation_deg)), np.cos(np.radians(a.shake.rotation_deg))]]) @ (truth[:, :2] @ c + truth[:, 2])
         typer.echo(f"check against truth: rotation error {abs(a.shake.rotation_deg + t.shake_deg):.3f} deg, "
                    f"centre registered to within {np.linalg.norm(measured - c):.2f} px")
-    if a.crop is not None:
-        x, y, w, h = a.crop
-        overlay = render_overlay(pair.post, a, regions=DepthRegions(pair.post.shape[:2]))
-        cv2.rectangle(overlay, (x, y), (x + w - 1, y + h - 1), (0, 255, 255), 1)
-        cv2.imwrite(str(out / "overlay.png"), overlay)
-        typer.echo(f"overlay: {out / 'overlay.png'}")
+    typer.echo(f"truth vs detected moved/total per class: "
+               + "; ".join(f"{c}: {tm}/{tt} vs {a.classes[c].moved}/{a.classes[c].total}"
+                           for c, tm, tt in zip(OBJECT_CLASSES, t.moved, t.total) if c in a.classes))
+    typer.echo(f"truth intensity {ROMAN[t.intensity]}, assessed {a.intensity_roman}")
+    _save_overlay(out / "overlay.png", post_p, a, DEFAULT_CONFIG)
+    a.save_json(out / "report.json")
+    typer.echo(f"overlay: {out / 'overlay.png'}  report: {out / 'report.json'}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -271,7 +271,7 @@ class ComplexityConfig:
     psd_low_max: float = _f(1540.0, "paper 4.1: PSD in (0, 1540) is a low-complexity image")
     psd_high_min: float = _f(1950.0, "paper 4.1: PSD in (1950, 64516) is high; [1540, 1950] mixed")
     highpass_cutoff: float = _f(
-        0.08,
+        0.005,
         "calibrated: paper Eq. 7 leaves H(u,v) open; a Gaussian high-pass with cutoff D0 cycles/px, "
         "chosen so sparse rooms measure below 1540 and shelf-dense scenes above 1950 (README, "
         "'Calibrating the PSD filter')",
@@ -308,6 +308,11 @@ class MovementConfig:
         5,
         "choice: paper 4.2.3 screens lines from objects; an opening by a 5x5 square after the "
         "morphology cuts the 1-3 px wall/floor lines that would otherwise join objects together",
+    )
+    shelf_area_kernel: int = _f(
+        31,
+        "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "
+        "frame's clustered foreground closed by a 31x31 square (goods and boards close together)",
     )
     line_elongation: float = _f(
         4.0, "choice: a piece no thicker than the line width is a line when 4x longer than thick"

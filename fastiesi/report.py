@@ -188,6 +188,15 @@ CLASS_COLOURS_BGR: dict[str, tuple[int, int, int]] = {
 }
 
 
+def registered_post(post: NDArray[np.uint8], shake: ShakeMeasurement) -> NDArray[np.uint8]:
+    """The post frame warped into the pre frame's coordinates by the measured shake (2.3), so the
+    report's boxes (pre coordinates) land on what they describe."""
+    t = np.radians(shake.rotation_deg)
+    m = np.array([[np.cos(t), -np.sin(t), shake.translation_px[0]], [np.sin(t), np.cos(t), shake.translation_px[1]]])
+    h, w = post.shape[:2]
+    return cv2.warpAffine(post, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+
+
 def render_overlay(image: NDArray[np.uint8], assessment: Assessment, *,
                    regions: DepthRegions | None = None) -> NDArray[np.uint8]:
     """Draw the evidence on a copy of the (analysed, post) frame.

@@ -114,15 +114,23 @@ def _classified(frame: FrameObjects, regions: DepthRegions, cfg: Config) -> list
     return out
 
 
-def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int, int, int], pad: int = 2) -> float:
-    """Normalised cross-correlation of the two frames over a box grown by ``pad`` pixels
-    (1.0 for identical content up to brightness and contrast; 0 for a flat patch in one frame
-    and not the other)."""
+def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int, int, int], pad: int = 2,
+            mask: NDArray[np.bool_] | None = None) -> float:
+    """Normalised cross-correlation of the two frames over a box grown by ``pad`` pixels, or
+    over the object's own pixels grown by ``pad`` when its ``mask`` (the box's size) is given,
+    so that a neighbour moving through a corner of the box does not count (1.0 for identical
+    content up to brightness and contrast; 0 for a flat patch in one frame and not the other)."""
     h, w = pre.shape
     x, y, bw, bh = box
     x0, y0, x1, y1 = max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)
-    a = pre[y0:y1, x0:x1].astype(np.float64).ravel()
-    b = post[y0:y1, x0:x1].astype(np.float64).ravel()
+    a = pre[y0:y1, x0:x1].astype(np.float64)
+    b = post[y0:y1, x0:x1].astype(np.float64)
+    if mask is not None:
+        grown = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        grown[y - y0:y - y0 + bh, x - x0:x - x0 + bw] = mask
+        sel = cv2.dilate(grown, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
+        a, b = a[sel], b[sel]
+    a, b = a.ravel(), b.ravel()
     a -= a.mean()
     b -= b.mean()
     na, nb = float(np.sqrt(a @ a)), float(np.sqrt(b @ b))
@@ -141,7 +149,8 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         box = tuple(int(v) for v in comps.boxes[lab])
         cx, cy = (float(v) for v in comps.centroids[lab])
         high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
-        changed = box_ncc(pre, post, box) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
+        m, _ = comps.mask(lab)
+        changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
     return out
 
@@ -217,6 +226,15 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
               pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     gone: list[_Candidate] = []
+
+    def in_place(p: _Candidate) -> bool:  # a post object at the same box and centroid
+        return any(_iou(p.box, q.box) >= cfg.movement.same_place_iou and np.hypot(
+            q.centroid[0] - p.centroid[0], q.centroid[1] - p.centroid[1]) <= cfg.movement.moved_min_displacement_px
+            for q in post_c)
+
+    # Pixels changed (light, a neighbour's shadow) but the object is still where it was: unchanged.
+    pre_c = [_Candidate(p.label, p.object_class, p.region, p.area, p.box, p.centroid, False, p.high)
+             if p.changed and in_place(p) else p for p in pre_c]
     for p in pre_c:
         if not p.changed:
             out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
@@ -284,8 +302,12 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     roi = high_mask.astype(np.uint8) * np.uint8(255)
     b_pre = density_binarize(pre_edges, config=cfg)
     b_post = density_binarize(post_edges, config=cfg)
-    # Fallen objects: foreground in the post frame where the pre frame had background.
-    diff = ((b_pre == 255) & (b_post == 0)).astype(np.uint8) * np.uint8(255) & roi
+    # The clustering divides the image into background, shelves and fallen objects (4.3): the
+    # shelf area is where the pre frame's dense foreground lies close together. A fallen object
+    # is new foreground in the post frame outside it; goods shifting on a shelf stay inside it.
+    k = cfg.movement.shelf_area_kernel
+    shelf = cv2.morphologyEx((b_pre == 0).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    diff = ((b_pre == 255) & (b_post == 0) & (shelf == 0)).astype(np.uint8) * np.uint8(255) & roi
     diff = fill_holes(diff)
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)

@@ -51,12 +51,22 @@ def _colour(rng: np.random.Generator, value: tuple[float, float], sat: tuple[flo
     return cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
 
 
-def render_room(rng: np.random.Generator, view_w: int, view_h: int, margin: int) -> tuple[NDArray[np.float32], RoomGeometry]:
-    """Render an empty room on a canvas of (view_h + 2 margin, view_w + 2 margin); float32 BGR."""
+def render_room(rng: np.random.Generator, view_w: int, view_h: int, margin: int,
+                layout: str = "room") -> tuple[NDArray[np.float32], RoomGeometry]:
+    """Render an empty room on a canvas of (view_h + 2 margin, view_w + 2 margin); float32 BGR.
+
+    ``layout`` "room": a window, a door, pictures and one or two wall shelves on the back wall
+    (sparse: a low-complexity scene). "store": the back wall lined with gondola shelving whose
+    many boards the scene then stocks with goods (a high-complexity scene, paper 4.3).
+    """
+    if layout not in ("room", "store"):
+        raise ValueError(f"layout must be 'room' or 'store', got {layout!r}")
     cw, ch = view_w + 2 * margin, view_h + 2 * margin
-    floor_y = margin + int(view_h * rng.uniform(0.30, 0.36))
-    back_x0 = margin + int(view_w * rng.uniform(0.12, 0.22))
-    back_x1 = margin + int(view_w * rng.uniform(0.78, 0.88))
+    # A store's shelving wall fills more of the view than a room's back wall.
+    floor_y = margin + int(view_h * (rng.uniform(0.30, 0.36) if layout == "room" else rng.uniform(0.46, 0.52)))
+    side = (0.12, 0.22) if layout == "room" else (0.03, 0.08)
+    back_x0 = margin + int(view_w * rng.uniform(*side))
+    back_x1 = margin + int(view_w * (1.0 - rng.uniform(*side)))
     vanish_x = (back_x0 + back_x1) / 2 + rng.uniform(-40, 40)
     vanish_y = margin + view_h * rng.uniform(0.12, 0.2)
 
@@ -95,6 +105,12 @@ def render_room(rng: np.random.Generator, view_w: int, view_h: int, margin: int)
     # Skirting boards along the wall/floor lines.
     skirt = (wall * 0.65).tolist()
     cv2.polylines(img, [floor_poly[:4].reshape(-1, 1, 2)], False, skirt, 4)
+
+    if layout == "store":
+        shelves = _gondolas(rng, img, wall, back_x0, back_x1, ceil_y, floor_y)
+        img += _smooth_noise(rng, (ch, cw), 1.2, 3.0)[..., None]
+        img += _smooth_noise(rng, (ch, cw), 60.0, 10.0)[..., None]
+        return img, RoomGeometry(cw, ch, margin, floor_y, back_x0, back_x1, vanish_x, vanish_y, tuple(shelves))
 
     # Static wall features on the back wall: a window, a door, framed pictures, a light switch.
     wx0 = back_x0 + int((back_x1 - back_x0) * rng.uniform(0.05, 0.3))
@@ -143,3 +159,26 @@ def render_room(rng: np.random.Generator, view_w: int, view_h: int, margin: int)
     img += _smooth_noise(rng, (ch, cw), 60.0, 10.0)[..., None]
     geom = RoomGeometry(cw, ch, margin, floor_y, back_x0, back_x1, vanish_x, vanish_y, tuple(shelves))
     return img, geom
+
+
+def _gondolas(rng: np.random.Generator, img: NDArray[np.float32], wall: NDArray[np.float32], back_x0: int,
+              back_x1: int, ceil_y: int, floor_y: int) -> list[tuple[int, int, int]]:
+    """Draw gondola shelving units side by side along the back wall; return their boards."""
+    frame = _colour(rng, (0.2, 0.45), (0.0, 0.25))
+    back = (wall * rng.uniform(0.75, 0.95)).clip(0, 255)
+    boards: list[tuple[int, int, int]] = []
+    x = back_x0 + int(rng.integers(4, 16))
+    top = ceil_y + int(rng.integers(6, 20))
+    pitch = int(rng.integers(46, 54))
+    while x + 150 < back_x1 - 4:
+        w = int(min(rng.integers(170, 240), back_x1 - 4 - x))
+        cv2.rectangle(img, (x, top), (x + w, floor_y), back.tolist(), -1)
+        cv2.rectangle(img, (x, top), (x + w, floor_y), frame.tolist(), 4)
+        y = top + pitch
+        while y < floor_y - 8:
+            cv2.rectangle(img, (x + 2, y), (x + w - 2, y + 4), frame.tolist(), -1)
+            boards.append((x + 6, x + w - 6, y))
+            y += pitch
+        boards.append((x + 6, x + w - 6, floor_y - 2))
+        x += w + int(rng.integers(2, 10))
+    return boards

@@ -28,6 +28,7 @@ Motion = Literal["static", "shift", "topple", "drop"]
 AREA_MARGIN = 0.15  # stay this far (relative, in log-area) inside Table 1's interval ends
 VIEW_BORDER = 24  # objects keep this far from the frame edges
 GAP = 10  # minimum free space between objects' boxes
+SHELF_GAP = 5  # between goods on a store's shelves
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class SceneSpec:
     lighting: float = 0.0  # 0 none .. 1 strong post-frame lighting change
     noise_sigma: float = 0.0
     jpeg_quality: int | None = None
+    layout: Literal["room", "store"] = "room"  # "store": gondola shelving, high complexity
 
 
 @dataclass(frozen=True)
@@ -172,13 +174,13 @@ class _Layout:
         bottom = y + h
         return all(bottom >= self.geom.floor_top(px) + 4 for px in (x, x + w / 2, x + w))
 
-    def free(self, box: tuple[int, int, int, int], ignore: _Placed | None = None) -> bool:
+    def free(self, box: tuple[int, int, int, int], ignore: _Placed | None = None, gap: int = GAP) -> bool:
         x, y, w, h = box
         for p in self.placed:
             if p is ignore:
                 continue
             for bx, by, bw, bh in {p.box(False), p.box(True)}:
-                if x < bx + bw + GAP and bx < x + w + GAP and y < by + bh + GAP and by < y + h + GAP:
+                if x < bx + bw + gap and bx < x + w + gap and y < by + bh + gap and by < y + h + gap:
                     return False
         return True
 
@@ -233,7 +235,9 @@ def _place_shelf_object(rng: np.random.Generator, lay: _Layout, canvas: NDArray[
     lo, hi = max(r.lo for r in rows), min(r.hi for r in rows)
     span = math.log(hi) - math.log(lo)
     lo, hi = math.exp(math.log(lo) + AREA_MARGIN * span), math.exp(math.log(hi) - AREA_MARGIN * span)
-    for _ in range(20):
+    # Goods in a store stand closer together than ornaments in a room.
+    gap = SHELF_GAP if len(lay.geom.shelves) > 4 else GAP
+    for _ in range(40):
         x0, x1, sy = lay.geom.shelves[int(rng.integers(len(lay.geom.shelves)))]
         kind = str(rng.choice(("box", "bottle", "vase", "books")))
         sprite = make_sprite(kind, math.exp(rng.uniform(math.log(lo), math.log(hi))), rng,
@@ -242,7 +246,7 @@ def _place_shelf_object(rng: np.random.Generator, lay: _Layout, canvas: NDArray[
         if x1 - 4 - w <= x0 + 4:
             continue
         x, y = int(rng.integers(x0 + 4, x1 - 4 - w)), sy - h
-        if not lay.fits_view(sprite, x, y) or not lay.free((x, y, w, h)):
+        if not lay.fits_view(sprite, x, y) or not lay.free((x, y, w, h), gap=gap):
             continue
         region = lay.region_of(sprite, x, y)
         lay.placed.append(_Placed(sprite, x, y, True, region, kind=kind))
@@ -373,7 +377,7 @@ def render_pair(spec: SceneSpec, *, config: Config = DEFAULT_CONFIG) -> Syntheti
         raise InputError("synthetic frames must be at least 400x300")
     rng = np.random.default_rng(spec.seed)
     margin = int(max(48, abs(spec.shake_px[0]) + abs(spec.shake_px[1]) + math.radians(abs(spec.shake_deg)) * spec.width + 16))
-    canvas, geom = render_room(rng, spec.width, spec.height, margin)
+    canvas, geom = render_room(rng, spec.width, spec.height, margin, spec.layout)
     lay = _Layout(geom, DepthRegions((spec.height, spec.width), config=config.depth), spec.width, spec.height)
 
     # Largest first: big objects are hardest to fit.
@@ -440,7 +444,7 @@ def render_pair(spec: SceneSpec, *, config: Config = DEFAULT_CONFIG) -> Syntheti
 
 
 def spec_for_intensity(intensity: int, *, seed: int, falls: bool = False, shake: ShakeLevel = "none",
-                       **photometric: Any) -> SceneSpec:
+                       layout: Literal["room", "store"] = "room", **photometric: Any) -> SceneSpec:
     """A :class:`SceneSpec` whose truth rates ``intensity`` (5..9) after corrections.
 
     ``falls`` adds a shelf drop (only where the fall correction can act, i.e. a final VII from a
@@ -467,17 +471,24 @@ def spec_for_intensity(intensity: int, *, seed: int, falls: bool = False, shake:
         deg, px = float(rng.uniform(-0.3, 0.3)), (float(rng.uniform(3, 6)) * rng.choice([-1, 1]), float(rng.uniform(-3, 3)))
     else:
         deg, px = float(rng.uniform(-1.0, 1.0)), (float(rng.uniform(14, 22)) * rng.choice([-1, 1]), float(rng.uniform(-8, 8)))
-    counts = (int(rng.integers(9, 14)), int(rng.integers(4, 6)), int(rng.integers(3, 5)), int(rng.integers(1, 3)))
-    return SceneSpec(seed=seed, counts=counts, shelf_objects=3, initial_intensity=initial, drops=drops,
-                     shake_deg=deg, shake_px=px, **photometric)
+    if layout == "store":
+        shelf = int(rng.integers(60, 80))
+        counts = (shelf + int(rng.integers(2, 5)), int(rng.integers(3, 5)), int(rng.integers(2, 4)), int(rng.integers(1, 3)))
+    else:
+        shelf = 3
+        counts = (int(rng.integers(9, 14)), int(rng.integers(4, 6)), int(rng.integers(3, 5)), int(rng.integers(1, 3)))
+    return SceneSpec(seed=seed, counts=counts, shelf_objects=shelf, initial_intensity=initial, drops=drops,
+                     shake_deg=deg, shake_px=px, layout=layout, **photometric)
 
 
 def render_intensity(intensity: int, *, seed: int, falls: bool = False, shake: ShakeLevel = "none",
-                     config: Config = DEFAULT_CONFIG, **photometric: Any) -> SyntheticPair:
+                     layout: Literal["room", "store"] = "room", config: Config = DEFAULT_CONFIG,
+                     **photometric: Any) -> SyntheticPair:
     """Render a pair whose truth rates ``intensity``; tries successive seeds until placement allows it."""
     last: Exception | None = None
     for attempt in range(20):
-        spec = spec_for_intensity(intensity, seed=seed * 1000 + attempt, falls=falls, shake=shake, **photometric)
+        spec = spec_for_intensity(intensity, seed=seed * 1000 + attempt, falls=falls, shake=shake, layout=layout,
+                                  **photometric)
         try:
             pair = render_pair(spec, config=config)
         except InputError as exc:

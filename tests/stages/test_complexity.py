@@ -1,0 +1,82 @@
+"""Power spectral density (Eq. 7), complexity levels and the local PSD map (4.1, 4.3)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from fastiesi.config import ComplexityConfig
+from fastiesi.errors import InputError
+from fastiesi.stages.complexity import complexity_level, complexity_map, highpass, highpass_transfer, power_spectral_density
+
+
+class TestHighpass:
+    def test_transfer_is_zero_at_dc_and_tends_to_one(self):
+        h = highpass_transfer((64, 64), 0.05)
+        assert h[0, 0] == 0.0 and h.max() > 0.99 and h.shape == (64, 33)
+
+    def test_matches_direct_fft_with_full_spectrum(self):
+        # Eq. 7 literally: full complex FFT, H on the full grid, inverse FFT, |.|^2 / (H W).
+        rng = np.random.default_rng(0)
+        img = rng.integers(0, 256, (48, 64)).astype(np.uint8)
+        cut = 0.05
+        fy = np.fft.fftfreq(48)[:, None]
+        fx = np.fft.fftfreq(64)[None, :]
+        h = 1 - np.exp(-(fx**2 + fy**2) / (2 * cut**2))
+        ref = np.abs(np.fft.ifft2(h * np.fft.fft2(img.astype(float)))) ** 2
+        cfg = ComplexityConfig(highpass_cutoff=cut)
+        assert power_spectral_density(img, config=cfg) == pytest.approx(ref.sum() / img.size, rel=1e-9)
+        np.testing.assert_allclose(highpass(img, config=cfg) ** 2, ref, atol=1e-6)
+
+    def test_constant_image_has_zero_psd(self):
+        assert power_spectral_density(np.full((30, 40), 254, np.uint8)) == pytest.approx(0.0, abs=1e-9)
+
+    def test_bounded_by_254_squared(self):
+        # The paper's range ends at 64,516 = 254^2: a filter of gain <= 1 on 8-bit data stays below.
+        rng = np.random.default_rng(1)
+        img = (rng.integers(0, 2, (60, 80)) * 254).astype(np.uint8)
+        assert power_spectral_density(img) < 254**2
+
+    def test_more_detail_more_psd(self):
+        rng = np.random.default_rng(2)
+        noise = rng.integers(0, 256, (120, 160)).astype(np.uint8)
+        smooth = cv2.GaussianBlur(noise, (0, 0), 8)
+        assert power_spectral_density(noise) > power_spectral_density(smooth)
+
+    def test_bad_input(self):
+        with pytest.raises(InputError):
+            power_spectral_density(np.zeros((3, 3, 3), np.uint8))
+
+
+class TestLevels:
+    @pytest.mark.parametrize("psd,level", [(0.0, "low"), (1539.9, "low"), (1540.0, "mixed"), (1950.0, "mixed"),
+                                           (1950.01, "high"), (60000.0, "high")])
+    def test_paper_ranges(self, psd, level):
+        assert complexity_level(psd) == level
+
+
+class TestComplexityMap:
+    def test_global_psd_is_mean_of_pair(self):
+        rng = np.random.default_rng(3)
+        a = rng.integers(0, 256, (60, 80)).astype(np.uint8)
+        b = cv2.GaussianBlur(a, (0, 0), 2)
+        m = complexity_map(a, b)
+        assert m.psd == pytest.approx((power_spectral_density(a) + power_spectral_density(b)) / 2)
+
+    def test_mixed_image_marks_its_busy_blocks(self):
+        rng = np.random.default_rng(4)
+        img = np.full((240, 320), 128, np.uint8)
+        img[:, :80] = rng.integers(0, 256, (240, 80))  # the left quarter is busy
+        cfg = ComplexityConfig(psd_low_max=10.0, psd_high_min=2000.0)  # busy blocks ~5400, image ~1400
+        m = complexity_map(img, config=cfg)
+        assert m.level == "mixed"
+        assert m.high_mask[:, :60].all() and not m.high_mask[:, 120:].any()
+
+    def test_low_image_has_no_high_region(self):
+        m = complexity_map(np.full((60, 80), 100, np.uint8))
+        assert m.level == "low" and not m.high_mask.any()
+
+    def test_shapes_must_agree(self):
+        with pytest.raises(InputError):
+            complexity_map(np.zeros((10, 10), np.uint8), np.zeros((10, 12), np.uint8))
