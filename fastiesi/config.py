@@ -322,6 +322,19 @@ class MovementConfig:
         "choice: paper 4.2.3 pairs pre/post objects by most similar area; pairs whose smaller area "
         "is under 60 % of the larger are not the same object",
     )
+    match_area_tie: float = _f(
+        0.1,
+        "choice: paper 4.2.3 breaks ties between similar areas by feature points; areas within 0.1 "
+        "(of the min/max area ratio) of the best count as tied",
+    )
+    shift_pair_reach: float = _f(
+        3.0,
+        "choice: paper 4.3, saliency path: the blobs where an object was and where it is are one "
+        "object when within 3x its length (a larger move is a fall, found by the density path)",
+    )
+    saliency_close_kernel: int = _f(
+        5, "choice: paper 4.3 fills the holes of the eroded saliency difference; closed 5x5 first"
+    )
     same_place_iou: float = _f(
         0.5, "choice: a post object covering the pre object with IoU >= 0.5 is it, in place"
     )

@@ -64,7 +64,7 @@ def cases(per_intensity_room: int = 8, per_intensity_store: int = 4, *, first_se
                     shake = "slight"  # obvious shake adds a degree: a final V cannot have it
                 falls = intensity == 7 and k % 2 == 1 and shake != "obvious"
                 if intensity == 8 and shake == "obvious" and k % 8 == 3:
-                    falls = True
+                    falls = True  # a fall to VII, then the shake's +1: the two corrections together
                 out.append(Case(intensity, seed, layout, shake, falls, lighting=(0.0, 0.5, 1.0)[k % 3],  # type: ignore[arg-type]
                                 noise_sigma=2.0 if k % 2 == 0 else 4.0, jpeg_quality=(None, 90, 75)[k % 3]))
     return out

@@ -28,7 +28,7 @@ from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
 from .stages.preprocess import Enhanced, enhance
 from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
-from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_to_pre
+from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_image, warp_to_pre
 from .stages.segment import segment_objects
 
 #: Stages of the paper this build does not implement yet, in pipeline order (stage, section).
@@ -129,15 +129,14 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         return Assessment(status="rejected", reason=verdict.reason, shake=shake, timings_ms=timings, inputs=inputs)
     with _timed(timings, "register"):
         rigid = fit_rigid(stable.post, stable.pre, config=cfg.register)
-        warped, valid = warp_to_pre(pair.post, rigid)
+        # Warp the enhanced post images (not the colour frame): they are what the later stages use.
+        post_filtered, valid = warp_to_pre(post_enh.filtered, rigid)
+        post_saliency = warp_image(post_enh.saliency, rigid)
         crop = black_edge_crop(valid, config=cfg.register)
     shake = ShakeMeasurement(verdict.level, verdict.mean_head, verdict.max_tail,
                              (float(rigid.translation[0]), float(rigid.translation[1])), rigid.angle_deg, len(stable))
     x, y, w, h = crop
     win = (slice(y, y + h), slice(x, x + w))
-    with _timed(timings, "register"):
-        post_filtered, _ = warp_to_pre(post_enh.filtered, rigid)
-        post_saliency, _ = warp_to_pre(post_enh.saliency, rigid)
     pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
     with _timed(timings, "complexity"):
         cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)

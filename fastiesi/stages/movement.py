@@ -3,9 +3,10 @@
 Both frames are in the pre frame's coordinates (the post frame registered, 2.3) and cropped to
 their common valid area. Objects come from :func:`segment_objects` on each frame.
 
-Low complexity (4.2.3): an object whose pixels are unchanged (normalised cross-correlation of
-its box, pre vs registered post, at least ``unchanged_ncc``) has not moved; this is the paper's
-stable-feature-region check. A changed pre object is paired with a changed post object, the most
+Low complexity (4.2.3): an object whose own pixels are unchanged (normalised cross-correlation
+over its mask grown by 2 px, pre vs registered post, at least ``unchanged_ncc``), or that has a
+post object at the same box and centroid, has not moved; this is the paper's stable-feature-region
+check. A changed pre object is paired with a changed post object, the most
 similar area first and, among near-equal areas, the one whose AKAZE descriptors are closest; the
 centroid shift is its displacement, and a vertical shift above 3x its length is a fall (4.4 (1)).
 A changed pre object with no partner has gone, so it moved; a changed post object with no partner
@@ -24,7 +25,7 @@ go through the high path, the rest through the low one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import cv2
@@ -198,7 +199,7 @@ def _keypoints_in(box: tuple[int, int, int, int], kps: KeypointSets | None) -> K
 def _pair_changed(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config,
                   pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[tuple[_Candidate, _Candidate | None]]:
     """Greedy pairing, largest objects first: most similar area, descriptor distance (then
-    centroid distance) among areas within 10 % of the best."""
+    centroid distance) among areas within ``match_area_tie`` of the best."""
     free = list(appeared)
     pairs: list[tuple[_Candidate, _Candidate | None]] = []
     for g in sorted(gone, key=lambda c: -c.area):
@@ -211,7 +212,7 @@ def _pair_changed(gone: list[_Candidate], appeared: list[_Candidate], cfg: Confi
             pairs.append((g, None))
             continue
         best = max(s for s, _ in scored)
-        close = [q for s, q in scored if s >= best - 0.1]
+        close = [q for s, q in scored if s >= best - cfg.movement.match_area_tie]
         if len(close) > 1:
             g_k = _keypoints_in(g.box, pre_kps)
             close.sort(key=lambda q: (_descriptor_distance(g_k, _keypoints_in(q.box, post_kps)),
@@ -233,8 +234,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             for q in post_c)
 
     # Pixels changed (light, a neighbour's shadow) but the object is still where it was: unchanged.
-    pre_c = [_Candidate(p.label, p.object_class, p.region, p.area, p.box, p.centroid, False, p.high)
-             if p.changed and in_place(p) else p for p in pre_c]
+    pre_c = [replace(p, changed=False) if p.changed and in_place(p) else p for p in pre_c]
     for p in pre_c:
         if not p.changed:
             out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
@@ -317,7 +317,8 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)
-    moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)))
+    k = cfg.movement.saliency_close_kernel
+    moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
     return _blobs(moving, regions, cfg), False
 
 
@@ -353,7 +354,7 @@ def _pair_blobs(blobs: list[_Candidate], cfg: Config) -> list[tuple[_Candidate, 
     pairs: list[tuple[_Candidate, _Candidate | None]] = []
     while left:
         g = left.pop(0)
-        reach = 3.0 * max(g.box[2], g.box[3])
+        reach = cfg.movement.shift_pair_reach * max(g.box[2], g.box[3])
         near = [q for q in left if min(g.area, q.area) / max(g.area, q.area) >= cfg.movement.match_min_area_ratio
                 and np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]) <= reach]
         if near:

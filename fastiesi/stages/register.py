@@ -75,11 +75,19 @@ def fit_rigid(post_pts: NDArray[np.float64], pre_pts: NDArray[np.float64], *,
     return RigidTransform(r, t, int(keep.sum()), float(np.sqrt(np.mean(res**2))))
 
 
+def warp_image(post: NDArray[np.uint8], transform: RigidTransform) -> NDArray[np.uint8]:
+    """An image of the post frame (the frame itself, or one derived from it pixel for pixel) in
+    pre-frame coordinates; zeros where the post frame has no data."""
+    h, w = post.shape[:2]
+    return cv2.warpAffine(post, transform.matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=0)
+
+
 def warp_to_pre(post: NDArray[np.uint8], transform: RigidTransform) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """The post frame in pre-frame coordinates, and the mask (255) of where it has data."""
     h, w = post.shape[:2]
     m = transform.matrix
-    warped = cv2.warpAffine(post, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    warped = warp_image(post, transform)
     valid = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (w, h), flags=cv2.INTER_NEAREST,
                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     # Bilinear samples within one pixel of the border mix in black: keep them out of the valid area.
