@@ -309,13 +309,22 @@ class MovementConfig:
         "choice: paper 4.2.3 screens lines from objects; an opening by a 5x5 square after the "
         "morphology cuts the 1-3 px wall/floor lines that would otherwise join objects together",
     )
+    hole_min_solidity: float = _f(
+        0.8,
+        "choice: paper 4.2.3 fills holes after each closing; in high-complexity (shelving) areas only "
+        "holes whose outline is at least 80 % convex (area / convex-hull area) are object interiors: "
+        "the wall seen through a shelf cell between the goods on its board is comb-shaped, stays open",
+    )
     shelf_area_kernel: int = _f(
         31,
         "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "
         "frame's clustered foreground closed by a 31x31 square (goods and boards close together)",
     )
     line_elongation: float = _f(
-        4.0, "choice: a piece no thicker than the line width is a line when 4x longer than thick"
+        4.0,
+        "choice: a piece no thicker than the line width is a line when 4x longer than thick; the "
+        "same ratio gives the shortest line (4 x 13 = 52 px) cut from objects pixel by pixel "
+        "(shelf boards, door and window frames, wall seams touching an object)",
     )
     match_min_area_ratio: float = _f(
         0.6,
@@ -329,8 +338,9 @@ class MovementConfig:
     )
     shift_pair_reach: float = _f(
         3.0,
-        "choice: paper 4.3, saliency path: the blobs where an object was and where it is are one "
-        "object when within 3x its length (a larger move is a fall, found by the density path)",
+        "choice: a shift stays within 3x the object's length (a fall, 4.4 (1), goes further by "
+        "definition): changed objects (4.2.3) and the saliency blobs where an object was and where "
+        "it is (4.3) are paired within this reach first, the leftovers anywhere afterwards",
     )
     saliency_close_kernel: int = _f(
         5, "choice: paper 4.3 fills the holes of the eroded saliency difference; closed 5x5 first"

@@ -141,8 +141,8 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     with _timed(timings, "complexity"):
         cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
     with _timed(timings, "segment"):
-        pre_objects = segment_objects(pre_gray, config=cfg)
-        post_objects = segment_objects(post_gray, config=cfg)
+        pre_objects = segment_objects(pre_gray, config=cfg, high_mask=cmap.high_mask)
+        post_objects = segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask)
     regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):
         result = detect_movement(

@@ -78,27 +78,55 @@ def region_adaptive_median(mask: NDArray[np.uint8], kernel_sizes: NDArray[np.int
     return out
 
 
-def fill_holes(mask: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Fill every background region not connected to the frame border (4-connected, like
-    ``scipy.ndimage.binary_fill_holes``); 0/255 uint8 in and out."""
+def fill_holes(mask: NDArray[np.uint8], *, min_solidity: float = 0.0) -> NDArray[np.uint8]:
+    """Fill background regions not connected to the frame border (4-connected, like
+    ``scipy.ndimage.binary_fill_holes``); 0/255 uint8 in and out.
+
+    With ``min_solidity`` > 0 a hole is filled only when its outline is nearly convex: the area
+    inside its outer boundary is at least that fraction of its convex hull. An object's interior
+    is compact; the wall showing through a shelf cell between the goods standing on its board is
+    a comb-shaped hole, and filling it would weld every good and the shelving into one blob.
+    """
     _check_binary(mask)
+    if not 0.0 <= min_solidity <= 1.0:
+        raise InputError(f"min_solidity must be in [0, 1], got {min_solidity}")
     h, w = mask.shape
     padded = np.zeros((h + 2, w + 2), np.uint8)
     padded[1:-1, 1:-1] = (mask > 0) * np.uint8(255)
     flood = np.zeros((h + 4, w + 4), np.uint8)
     cv2.floodFill(padded, flood, (0, 0), 128, flags=4)
-    return np.where(padded[1:-1, 1:-1] == 128, 0, 255).astype(np.uint8)
+    inner = padded[1:-1, 1:-1]
+    filled = np.where(inner == 128, 0, 255).astype(np.uint8)
+    if min_solidity <= 0.0:
+        return filled
+    holes = (inner == 0).astype(np.uint8)
+    n, labels = cv2.connectedComponents(holes, connectivity=8)  # 8: as findContours traces them
+    if n <= 1:
+        return filled
+    contours, hierarchy = cv2.findContours(holes, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    keep = np.ones(n, bool)
+    keep[0] = False
+    for contour, (_, _, _, parent) in zip(contours, hierarchy[0]):
+        if parent != -1:  # an island's boundary inside a hole, not a hole's outline
+            continue
+        hull = cv2.contourArea(cv2.convexHull(contour))
+        area = cv2.contourArea(contour)
+        if hull > 0 and area / hull < min_solidity:
+            x, y = contour[0, 0]
+            keep[labels[y, x]] = False
+    return np.where((labels > 0) & ~keep[labels], 0, filled).astype(np.uint8)
 
 
-def close_and_fill(mask: NDArray[np.uint8], kernel: int) -> NDArray[np.uint8]:
+def close_and_fill(mask: NDArray[np.uint8], kernel: int, *, min_solidity: float = 0.0) -> NDArray[np.uint8]:
     """Closing (dilate then erode) by a ``kernel`` square, then hole filling."""
     _check_binary(mask)
     # Nothing beyond the frame dilates in, and the frame edge does not erode objects cut by it.
     grown = cv2.dilate(mask, _square(kernel), borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    return fill_holes(cv2.erode(grown, _square(kernel)))
+    return fill_holes(cv2.erode(grown, _square(kernel)), min_solidity=min_solidity)
 
 
-def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_object_area: int) -> NDArray[np.uint8]:
+def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_object_area: int,
+                      min_hole_solidity: float = 0.0) -> NDArray[np.uint8]:
     """Multi-kernel nested closing (4.2.3): object masks from an edge map, 0/255 uint8.
 
     Parameters
@@ -110,13 +138,15 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
     min_object_area : int, keyword-only
         A piece at least this large counts as an object when deciding whether a larger kernel
         merged separate objects.
+    min_hole_solidity : float, keyword-only
+        Holes less convex than this stay open (see :func:`fill_holes`).
     """
     _check_binary(mask)
     if not kernels or any(k < 1 for k in kernels) or list(kernels) != sorted(kernels):
         raise InputError(f"morphology kernels must be positive and ascending, got {kernels}")
-    current = close_and_fill(mask, kernels[0])
+    current = close_and_fill(mask, kernels[0], min_solidity=min_hole_solidity)
     for k in kernels[1:]:
-        larger = close_and_fill(mask, k) | current
+        larger = close_and_fill(mask, k, min_solidity=min_hole_solidity) | current
         n_big, big = cv2.connectedComponents(larger, connectivity=8)
         n_small, small, stats, _ = cv2.connectedComponentsWithStats(current, connectivity=8)
         objectish = stats[:, cv2.CC_STAT_AREA] >= min_object_area
@@ -129,3 +159,35 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
         merged[0] = False
         current = np.where(merged[big], current, larger).astype(np.uint8)
     return current
+
+
+def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> NDArray[np.uint8]:
+    """Pixels of horizontal and vertical lines: runs at least ``min_length`` long whose extent
+    across, counted over such runs only, is at most ``max_width`` (0/255 uint8).
+
+    This is the paper's line screen (4.2.3: lines up to 13 px wide are not objects) applied to
+    pixels rather than to whole components, so that a shelf board, a door or window frame or a
+    wall seam touching an object is cut away from it instead of joining it to its neighbours.
+    An object's own pixels are kept: where a long run continues into something thicker (a sofa's
+    rows, the board under a wide box), the run is part of a thick region and not a line.
+    """
+    _check_binary(mask)
+    if max_width < 1 or min_length <= max_width:
+        raise InputError(f"need 1 <= max_width < min_length, got max_width={max_width}, min_length={min_length}")
+    lines = np.zeros_like(mask)
+    along_h = np.ones((1, min_length), np.uint8)
+    across_h = np.ones((max_width + 1, 1), np.uint8)
+    for along, across in ((along_h, across_h), (along_h.T, across_h.T)):
+        runs = _opening(mask, along)
+        lines |= runs & ~_opening(runs, across)
+    return lines
+
+
+def _opening(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Exact opening for any kernel size: OpenCV's dilation does not reflect the kernel, so an
+    even-sized one needs the mirrored anchor to land back where the erosion started."""
+    kh, kw = kernel.shape
+    anchor = (kw // 2, kh // 2)
+    eroded = cv2.erode(mask, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.dilate(eroded, kernel, anchor=(kw - 1 - anchor[0], kh - 1 - anchor[1]),
+                      borderType=cv2.BORDER_CONSTANT, borderValue=0)

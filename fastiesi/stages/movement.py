@@ -196,31 +196,82 @@ def _keypoints_in(box: tuple[int, int, int, int], kps: KeypointSets | None) -> K
     return p[sel], kps[1][sel]
 
 
-def _pair_changed(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config,
-                  pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[tuple[_Candidate, _Candidate | None]]:
-    """Greedy pairing, largest objects first: most similar area, descriptor distance (then
-    centroid distance) among areas within ``match_area_tie`` of the best."""
+def _pair_nearby(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config,
+                 pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[tuple[_Candidate, _Candidate | None]]:
+    """Greedy pairing of shifts, largest objects first: each gone object takes, among the appeared
+    ones within ``shift_pair_reach`` of its longest side, the most similar area, descriptor
+    distance (then centroid distance) deciding among areas within ``match_area_tie`` of the best.
+
+    What is left unpaired goes to :func:`_pair_far` with the high path's leftovers (falls, long
+    slides). Pairing everything by area at once would let a small object that shifted a little be
+    given a similar-sized stranger across the room, and become a fall.
+    """
     free = list(appeared)
     pairs: list[tuple[_Candidate, _Candidate | None]] = []
     for g in sorted(gone, key=lambda c: -c.area):
-        scored = []
-        for q in free:
-            sim = min(g.area, q.area) / max(g.area, q.area)
-            if sim >= cfg.movement.match_min_area_ratio:
-                scored.append((sim, q))
-        if not scored:
+        reach = cfg.movement.shift_pair_reach * max(g.box[2], g.box[3])
+        near = [q for q in free if _distance(g.centroid, q.centroid) <= reach]
+        i = _best_partner(g.area, g.box, g.centroid, [(q.area, q.box, q.centroid) for q in near], cfg,
+                          pre_kps, post_kps)
+        if i is None:
             pairs.append((g, None))
             continue
-        best = max(s for s, _ in scored)
-        close = [q for s, q in scored if s >= best - cfg.movement.match_area_tie]
-        if len(close) > 1:
-            g_k = _keypoints_in(g.box, pre_kps)
-            close.sort(key=lambda q: (_descriptor_distance(g_k, _keypoints_in(q.box, post_kps)),
-                                      np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1])))
-        pick = close[0]
-        free.remove(pick)
-        pairs.append((g, pick))
+        free.remove(near[i])
+        pairs.append((g, near[i]))
     return pairs
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return float(np.hypot(b[0] - a[0], b[1] - a[1]))
+
+
+def _best_partner(area: int, box: tuple[int, int, int, int], centroid: tuple[float, float],
+                  options: list[tuple[int, tuple[int, int, int, int], tuple[float, float]]], cfg: Config,
+                  pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> int | None:
+    """Index of the option (area, box, centroid) most like the object: area similarity first
+    (at least ``match_min_area_ratio``), ties by AKAZE descriptor distance, then by distance."""
+    scored = [(min(area, a) / max(area, a), i) for i, (a, _, _) in enumerate(options)]
+    scored = [(s, i) for s, i in scored if s >= cfg.movement.match_min_area_ratio]
+    if not scored:
+        return None
+    best = max(s for s, _ in scored)
+    close = [i for s, i in scored if s >= best - cfg.movement.match_area_tie]
+    if len(close) > 1:
+        own = _keypoints_in(box, pre_kps)
+        close.sort(key=lambda i: (_descriptor_distance(own, _keypoints_in(options[i][1], post_kps)),
+                                  _distance(centroid, options[i][2])))
+    return close[0]
+
+
+def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets | None,
+              post_kps: KeypointSets | None) -> list[TrackedObject]:
+    """Second round over both paths' leftovers: an object gone from where it stood and one that
+    appeared anywhere else are the same object when their areas agree (4.2.3). This is how a fall
+    is seen, from a high-complexity shelf block to a low-complexity floor block too; it is a fall
+    when the drop exceeds 3 lengths (4.4 (1)). With no distance to go by, the most similar pairs
+    are taken first (then the closest descriptors, then the nearest), so that one object does
+    not take another's only partner."""
+    gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
+    appeared = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None]
+    scored = []
+    for g in gone:
+        own = _keypoints_in(g.bbox_before, pre_kps)  # type: ignore[arg-type]
+        for q in appeared:
+            sim = min(g.area, q.area) / max(g.area, q.area)
+            if sim >= cfg.movement.match_min_area_ratio:
+                scored.append((-sim, _descriptor_distance(own, _keypoints_in(q.bbox_after, post_kps)),  # type: ignore[arg-type]
+                               _distance(g.centroid_before, q.centroid_after), id(g), id(q), g, q))  # type: ignore[arg-type]
+    replaced: dict[int, TrackedObject] = {}
+    used: set[int] = set()
+    for *_, g, q in sorted(scored, key=lambda t: t[:3]):
+        if id(g) in replaced or id(q) in used:
+            continue
+        assert g.bbox_before is not None and g.centroid_before is not None and q.centroid_after is not None
+        used.add(id(q))
+        length = max(g.bbox_before[2], g.bbox_before[3])
+        fell = q.centroid_after[1] - g.centroid_before[1] > cfg.movement.fall_length_ratio * length
+        replaced[id(g)] = replace(g, bbox_after=q.bbox_after, centroid_after=q.centroid_after, fell=fell)
+    return [replaced.get(id(o), o) for o in objects if id(o) not in used]
 
 
 def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
@@ -246,7 +297,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     appeared = [q for q in post_c if q.changed
                 and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)]
     used: set[int] = set()
-    for g, q in _pair_changed(gone, appeared, cfg, pre_kps, post_kps):
+    for g, q in _pair_nearby(gone, appeared, cfg, pre_kps, post_kps):
         if q is None:
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
@@ -394,11 +445,10 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     cfg = config or DEFAULT_CONFIG
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg)
-    result = MovementResult()
-    result.objects += _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
-                                pre_keypoints, post_keypoints)
+    objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
+                        pre_keypoints, post_keypoints)
     if high_mask.any():
         changes, falls = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                       high_mask, regions, cfg)
-        result.objects += _high_path([c for c in pre_c if c.high], changes, falls, cfg)
-    return result
+        objects += _high_path([c for c in pre_c if c.high], changes, falls, cfg)
+    return MovementResult(_pair_far(objects, cfg, pre_keypoints, post_keypoints))

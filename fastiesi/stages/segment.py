@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from ..config import DEFAULT_CONFIG, Config
 from .components import Components, label_components, screen_components
 from .edges import multiscale_canny
-from .morphology import nested_morphology, region_adaptive_median, region_kernel_sizes
+from .morphology import nested_morphology, region_adaptive_median, region_kernel_sizes, thin_lines
 
 _K3 = np.ones((3, 3), np.uint8)
 
@@ -37,7 +37,8 @@ class FrameObjects:
 
 
 def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
-                    edges: NDArray[np.uint8] | None = None) -> FrameObjects:
+                    edges: NDArray[np.uint8] | None = None,
+                    high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
     """Candidate objects of one enhanced gray frame (4.2.1-4.2.3).
 
     Parameters
@@ -47,6 +48,12 @@ def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
     config : Config, optional
     edges : (H, W) uint8, optional
         Precomputed :func:`multiscale_canny` edges of ``gray``.
+    high_mask : (H, W) bool, optional
+        High-complexity (shelving) area, 4.1. There the goods stand side by side on boards a
+        few pixels apart: only the smallest closing runs (a larger one would bridge the gaps
+        between goods) and only compact holes are filled (the wall showing through a shelf cell
+        around its goods is not an object interior), so each good stays its own component once
+        the boards are cut away as lines.
     """
     cfg = config or DEFAULT_CONFIG
     mv = cfg.movement
@@ -56,10 +63,17 @@ def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
     cleaned = region_adaptive_median(thick, sizes)
     smallest = min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central, cfg.classify.near))
     solid = nested_morphology(cleaned, kernels=mv.morphology_kernels, min_object_area=int(smallest))
+    if high_mask is not None and high_mask.any():
+        shelved = nested_morphology(cleaned, kernels=mv.morphology_kernels[:1], min_object_area=int(smallest),
+                                    min_hole_solidity=mv.hole_min_solidity)
+        solid = np.where(high_mask, shelved, solid)
     solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     k = mv.line_detach_kernel
     if k > 1:
         solid = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    lines = thin_lines(solid, max_width=mv.max_line_width_px,
+                       min_length=int(round(mv.line_elongation * mv.max_line_width_px)))
+    solid = cv2.morphologyEx(solid & ~lines, cv2.MORPH_OPEN, _K3)
     comps = label_components(solid)
     keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
                              line_elongation=mv.line_elongation)

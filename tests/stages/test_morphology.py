@@ -14,7 +14,10 @@ from fastiesi.stages.morphology import (
     region_adaptive_median,
     region_grid,
     region_kernel_sizes,
+    thin_lines,
 )
+
+import cv2
 
 
 def _random_mask(seed: int, shape=(60, 90), p=0.3) -> np.ndarray:
@@ -87,6 +90,69 @@ class TestFillHoles:
     def test_wrong_dtype(self):
         with pytest.raises(InputError):
             fill_holes(np.zeros((4, 4), bool))  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("seed", range(3))
+    def test_gate_keeps_every_convex_hole(self, seed):
+        # Rectangular and elliptical rings: their holes are convex, so the gate changes nothing.
+        rng = np.random.default_rng(seed)
+        m = np.zeros((120, 160), np.uint8)
+        for _ in range(4):
+            x, y = rng.integers(5, 110), rng.integers(5, 75)
+            w, h = rng.integers(15, 40), rng.integers(15, 40)
+            if rng.random() < 0.5:
+                cv2.rectangle(m, (int(x), int(y)), (int(x + w), int(y + h)), 255, 2)
+            else:
+                cv2.ellipse(m, (int(x + w // 2), int(y + h // 2)), (int(w // 2), int(h // 2)), 0, 0, 360, 255, 2)
+        np.testing.assert_array_equal(fill_holes(m, min_solidity=0.8), fill_holes(m))
+
+    def test_comb_shaped_hole_stays_open(self):
+        # A shelf cell: frame around it, four goods standing on its board leave a comb of wall.
+        m = np.zeros((60, 120), np.uint8)
+        cv2.rectangle(m, (5, 5), (114, 54), 255, 3)
+        for x in (15, 40, 65, 90):
+            m[20:54, x:x + 15] = 255
+        filled = fill_holes(m, min_solidity=0.8)
+        assert not filled[10, 30] and fill_holes(m)[10, 30]
+        assert filled[30:50, 15:30].all()  # the goods themselves are untouched
+
+    def test_bad_solidity(self):
+        with pytest.raises(InputError, match="min_solidity"):
+            fill_holes(np.zeros((4, 4), np.uint8), min_solidity=1.5)
+
+
+class TestThinLines:
+    def test_board_under_goods_is_a_line_goods_are_not(self):
+        m = np.zeros((80, 200), np.uint8)
+        m[50:56, 10:190] = 255  # a 6 px board, 180 px long
+        m[20:50, 40:70] = 255  # a 30x30 box standing on it
+        m[26:50, 120:138] = 255  # an 18x24 bottle
+        lines = thin_lines(m, max_width=13, min_length=52)
+        assert lines[50:56, 10:40].all() and lines[50:56, 75:115].all()
+        assert not lines[20:50, 40:70].any() and not lines[26:50, 120:138].any()
+        n, _ = cv2.connectedComponents(m & ~lines)
+        assert n - 1 == 2  # the two goods, now apart
+
+    def test_width_limit_is_inclusive(self):
+        m = np.zeros((60, 120), np.uint8)
+        m[10:23, 5:105] = 255  # 13 px wide: a line
+        m[35:49, 5:105] = 255  # 14 px wide: not a line
+        lines = thin_lines(m, max_width=13, min_length=52)
+        assert lines[10:23, 5:105].all() and not lines[35:49].any()
+
+    def test_short_thin_piece_and_solid_block_are_kept(self):
+        m = np.zeros((100, 100), np.uint8)
+        m[5:10, 5:45] = 255  # 40 px: shorter than a line
+        m[30:90, 20:90] = 255  # a 70x60 block: long rows, but thick
+        assert not thin_lines(m, max_width=13, min_length=52).any()
+
+    def test_vertical_lines_too(self):
+        m = np.zeros((100, 60), np.uint8)
+        m[5:95, 20:26] = 255
+        np.testing.assert_array_equal(thin_lines(m, max_width=13, min_length=52), m)
+
+    def test_bad_parameters(self):
+        with pytest.raises(InputError, match="max_width"):
+            thin_lines(np.zeros((9, 9), np.uint8), max_width=13, min_length=10)
 
 
 class TestNestedMorphology:
