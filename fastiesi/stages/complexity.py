@@ -79,6 +79,19 @@ class ComplexityMap:
         return float(self.high_mask.mean())
 
 
+def high_blocks(local_psd: NDArray[np.floating], threshold: float) -> NDArray[np.bool_]:
+    """High-complexity blocks of a mixed image: local PSD above ``threshold``, then a 3x3
+    majority vote over the block grid (beyond the grid edge, the edge blocks repeat).
+
+    Shelving is one contiguous area: the vote takes in its blocks whose local PSD dips (a board,
+    a gap between goods) and drops a lone busy block elsewhere (a picture in a room).
+    """
+    if local_psd.ndim != 2:
+        raise InputError(f"local_psd must be a 2-D block grid, got shape {local_psd.shape}")
+    above = (local_psd > threshold).astype(np.uint8) * np.uint8(255)
+    return cv2.medianBlur(above, 3) > 0
+
+
 def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = None) -> ComplexityMap:
     """PSD and, block by block, where the image is high-complexity (4.1, 4.3).
 
@@ -101,5 +114,6 @@ def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = 
     elif level == "high":
         high = np.ones((h, w), bool)
     else:
-        high = cv2.resize((local > cfg.psd_high_min).astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        blocks = high_blocks(local, cfg.psd_high_min).astype(np.uint8)
+        high = cv2.resize(blocks, (w, h), interpolation=cv2.INTER_NEAREST) > 0
     return ComplexityMap(psd, level, local, high)

@@ -14,10 +14,15 @@ has appeared (it came from outside the view or from behind something) and moved 
 
 High complexity (4.3): edge density (3x3 counts, 0..9) -> exact 3-class K-means -> each pixel
 its cluster's centre, scaled to 8 bits (x 255/9) -> binarised at 57 (background 255, shelves and
-objects 0). The pre/post difference, hole-filled and opened, leaves the fallen objects. If none
-is found, the saliency images' difference binarised at 25 and eroded leaves the moving objects;
-the two blobs a shift leaves (where it was, where it is) are paired by area. Pre objects in
-high-complexity regions are counted as the totals; one overlapped by a change has moved.
+objects 0). The pre/post difference, hole-filled and opened, leaves the fallen objects. The
+saliency images' difference binarised at 25 and eroded leaves the moving objects (the paper runs
+it only when nothing fell; here always, see :func:`high_changes`); the two blobs a shift leaves
+(where it was, where it is) are paired by area. Change blobs pass the length and line screens.
+Pre objects in high-complexity regions are counted as the totals; a changed one overlapped by a
+moving blob has moved.
+
+Leftovers of both paths (gone from where they stood, appeared elsewhere) are paired last, by
+area: a fall from a shelf block to the floor is seen this way.
 
 Mixed (4.3, last paragraph): objects whose centroid falls in a high-complexity block (local PSD)
 go through the high path, the rest through the low one.
@@ -34,7 +39,7 @@ from numpy.typing import NDArray
 
 from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
 from .classify import classify_area
-from .components import Components, label_components
+from .components import Components, label_components, screen_components
 from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
@@ -330,26 +335,44 @@ def density_binarize(edges: NDArray[np.uint8], *, config: Config | None = None) 
 
 
 def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config) -> list[_Candidate]:
+    """Object-sized blobs of a change mask, after the length and line screens (4.2.3) and the
+    area classes (Table 1): a sliver along a shifted edge is a line, not an object."""
     comps: Components = label_components(mask)
+    mv = cfg.movement
+    keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
+                             line_elongation=mv.line_elongation)
     out = []
-    for lab in range(1, len(comps.areas)):
+    for lab in np.nonzero(keep)[0]:
         x, y, w, h = (int(v) for v in comps.boxes[lab])
-        if max(w, h) < cfg.movement.min_object_length_px:
-            continue
-        m, off = comps.mask(lab)
+        m, off = comps.mask(int(lab))
         region = object_placement(m, regions, offset=off).region
         cls = classify_area(float(comps.areas[lab]), region, config=cfg.classify)
         if cls not in OBJECT_CLASSES:
             continue
         cx, cy = (float(v) for v in comps.centroids[lab])
-        out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), (x, y, w, h), (cx, cy), True, True))  # type: ignore[arg-type]
+        out.append(_Candidate(int(lab), cls, region, int(comps.areas[lab]), (x, y, w, h), (cx, cy), True, True))  # type: ignore[arg-type]
     return out
+
+
+@dataclass(frozen=True)
+class HighChanges:
+    """What changed in the high-complexity regions (4.3): fallen objects (new foreground
+    outside the shelf area, density path) and moving ones (saliency difference)."""
+
+    fallen: list[_Candidate]
+    moving: list[_Candidate]
 
 
 def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pre_saliency: NDArray[np.uint8],
                  post_saliency: NDArray[np.uint8], high_mask: NDArray[np.bool_], regions: DepthRegions,
-                 cfg: Config) -> tuple[list[_Candidate], bool]:
-    """Changed blobs of the high-complexity regions and whether they are falls (4.3)."""
+                 cfg: Config) -> HighChanges:
+    """Changed blobs of the high-complexity regions (4.3).
+
+    The paper runs the saliency difference only when no fall was found. Both are run here: a
+    quake that drops goods also shifts others on the shelves, and the moved fractions that
+    decide VIII from IX need those shifts; a saliency blob on a fallen object is not counted
+    twice.
+    """
     roi = high_mask.astype(np.uint8) * np.uint8(255)
     b_pre = density_binarize(pre_edges, config=cfg)
     b_post = density_binarize(post_edges, config=cfg)
@@ -363,33 +386,29 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
     fallen = _blobs(diff, regions, cfg)
-    if fallen:
-        return fallen, True
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)
     k = cfg.movement.saliency_close_kernel
     moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
-    return _blobs(moving, regions, cfg), False
+    moving &= ~diff
+    return HighChanges(fallen, _blobs(moving, regions, cfg))
 
 
-def _high_path(pre_c: list[_Candidate], changes: list[_Candidate], falls: bool, cfg: Config) -> list[TrackedObject]:
+def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     claimed: set[int] = set()
     for p in pre_c:
-        hit = [c for c in changes if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
+        hit = [c for c in changes.moving if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
         moved = bool(hit) and p.changed
         if moved:
             claimed.update(c.label for c in hit)
         out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box if not moved else None, p.centroid,
                                  p.centroid if not moved else None, moved, False, "high"))
-    rest = [c for c in changes if c.label not in claimed]
-    if falls:
-        for c in rest:
-            out.append(TrackedObject(c.object_class, c.region, c.area, None, c.box, None, c.centroid, True, True, "high"))
-        return out
+    for c in changes.fallen:  # where it came from is found, if at all, by _pair_far
+        out.append(TrackedObject(c.object_class, c.region, c.area, None, c.box, None, c.centroid, True, True, "high"))
     # A shifted object leaves two blobs (where it was, where it is): pair them by area.
-    for g, q in _pair_blobs(rest, cfg):
+    for g, q in _pair_blobs([c for c in changes.moving if c.label not in claimed], cfg):
         after = q if q is not None else g
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, after.box, g.centroid, after.centroid,
                                  True, False, "high"))
@@ -448,7 +467,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints)
     if high_mask.any():
-        changes, falls = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
-                                      high_mask, regions, cfg)
-        objects += _high_path([c for c in pre_c if c.high], changes, falls, cfg)
+        changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
+                               high_mask, regions, cfg)
+        objects += _high_path([c for c in pre_c if c.high], changes, cfg)
     return MovementResult(_pair_far(objects, cfg, pre_keypoints, post_keypoints))

@@ -8,7 +8,14 @@ import pytest
 
 from fastiesi.config import ComplexityConfig
 from fastiesi.errors import InputError
-from fastiesi.stages.complexity import complexity_level, complexity_map, highpass, highpass_transfer, power_spectral_density
+from fastiesi.stages.complexity import (
+    complexity_level,
+    complexity_map,
+    high_blocks,
+    highpass,
+    highpass_transfer,
+    power_spectral_density,
+)
 
 
 class TestHighpass:
@@ -80,3 +87,26 @@ class TestComplexityMap:
     def test_shapes_must_agree(self):
         with pytest.raises(InputError):
             complexity_map(np.zeros((10, 10), np.uint8), np.zeros((10, 12), np.uint8))
+
+
+class TestHighBlocks:
+    def test_majority_matches_scipy(self):
+        from scipy import ndimage as ndi
+
+        rng = np.random.default_rng(3)
+        local = rng.uniform(1000, 3000, (8, 8))
+        ref = ndi.median_filter(local > 1950, size=3, mode="nearest")
+        np.testing.assert_array_equal(high_blocks(local, 1950.0), ref)
+
+    def test_shelving_gap_joins_and_lone_block_drops(self):
+        local = np.full((8, 8), 800.0)
+        local[:4, :6] = 2500.0  # shelving across the top
+        local[1, 2] = 1700.0  # one of its blocks dips (a board)
+        local[6, 7] = 2600.0  # a lone busy block on the floor
+        high = high_blocks(local, 1950.0)
+        assert high[1, 2] and not high[6, 7]
+        assert high[:3, 1:5].all() and not high[5:].any()
+
+    def test_needs_a_grid(self):
+        with pytest.raises(InputError, match="block grid"):
+            high_blocks(np.ones(8), 1950.0)

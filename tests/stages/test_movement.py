@@ -10,7 +10,7 @@ from fastiesi import assess
 from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.intensity import rate_intensity
-from fastiesi.stages.movement import box_ncc, density_binarize, detect_movement
+from fastiesi.stages.movement import box_ncc, density_binarize, detect_movement, high_changes
 from fastiesi.stages.segment import segment_objects
 from fastiesi.synth import SceneSpec, render_pair
 
@@ -114,6 +114,19 @@ class TestHighPath:
         edges[55, 5:20] = 255  # a lone line
         b = density_binarize(edges)
         assert b[30, 30] == 0 and b[2, 2] == 255
+
+    def test_saliency_change_blobs_are_screened(self):
+        # A 30x30 good moved (its saliency changed) and a shelf edge shimmered (a 4x80 sliver):
+        # only the good is a moving object; the sliver is a line by the 13 px / 4x screen.
+        pre_sal = np.zeros((300, 400), np.uint8)
+        post_sal = pre_sal.copy()
+        post_sal[100:130, 100:130] = 200
+        post_sal[200:204, 50:130] = 200
+        edges = np.zeros_like(pre_sal)
+        ch = high_changes(edges, edges, pre_sal, post_sal, np.ones(pre_sal.shape, bool),
+                          DepthRegions(pre_sal.shape), DEFAULT_CONFIG)
+        assert ch.fallen == []
+        assert [(c.box[2] >= 25, c.box[3] >= 25) for c in ch.moving] == [(True, True)]
 
     def test_store_fall_is_found(self):
         pair = render_pair(SceneSpec(seed=11, layout="store", counts=(50, 3, 2, 1), shelf_objects=46,
