@@ -112,6 +112,14 @@ def _print_assessment(a: Assessment) -> None:
         moved = tuple(a.classes[c].moved if c in a.classes else 0 for c in OBJECT_CLASSES)
         total = tuple(a.classes[c].total if c in a.classes else 0 for c in OBJECT_CLASSES)
         typer.echo("\n".join(_rating_lines(a.rating, moved, total, a.falls, a.shake.level if a.shake else "none")))
+    if "people_models" in a.inputs:
+        m = a.inputs["people_models"]
+        typer.echo(f"people removed (2.4): {len(a.people_removed)} "
+                   f"[{m['detector']}, {m['segmenter']}, {m['inpainter']}; "
+                   f"{a.timings_ms.get('people', 0.0):.0f} ms]")
+        for p in a.people_removed:
+            b = p["box"]
+            typer.echo(f"  {p['frame']}: ({b['x0']:.0f}, {b['y0']:.0f})-({b['x1']:.0f}, {b['y1']:.0f}) score {b['score']:.2f}")
     for note in a.inputs.get("notes", []):
         typer.echo(f"note: {note}")
     for fb in a.fallbacks:
@@ -124,14 +132,27 @@ def assess(
     post: Annotated[Path, typer.Argument(help="First frame after the shaking settled.")],
     as_json: JsonOpt = False,
     save: Annotated[Optional[Path], typer.Option(help="Directory for report.json and overlay.png.")] = None,
+    people: Annotated[bool, typer.Option("--people/--no-people",
+                                         help="Remove people from both frames first (paper 2.4).")] = True,
+    detector: Annotated[Optional[Path], typer.Option(help="YOLOv8 ONNX file (default: OpenCV's HOG detector).")] = None,
+    segmenter_encoder: Annotated[Optional[Path], typer.Option(help="SAM encoder ONNX file.")] = None,
+    segmenter_decoder: Annotated[Optional[Path], typer.Option(help="SAM decoder ONNX file (default "
+                                                              "segmenter without both: GrabCut).")] = None,
     config_file: ConfigOpt = None,
     overrides: SetOpt = None,
 ) -> None:
     """Assess the intensity shown by a pre/post pair of frames."""
     from .pipeline import assess as run
+    from .stages.people import PeopleRemover
 
     cfg = _load_config(config_file, overrides)
-    a = run(pre, post, config=cfg)
+    remover = None
+    if people:
+        remover = PeopleRemover.from_models(detector=detector, segmenter_encoder=segmenter_encoder,
+                                            segmenter_decoder=segmenter_decoder, config=cfg.people)
+    elif detector or segmenter_encoder or segmenter_decoder:
+        raise InputError("--no-people turns people removal off; it cannot be combined with model files")
+    a = run(pre, post, config=cfg, people=remover)
     if save is not None:
         a.save_json(save / "report.json")
         _save_overlay(save / "overlay.png", post, a, cfg)
@@ -222,15 +243,16 @@ def eval_(
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path("demo-out")) -> None:
-    """Render a synthetic room with camera shake and a fall, then assess it."""
+    """Render a synthetic room with camera shake, a fall and a person walking in, then assess it."""
     import cv2
 
     from .pipeline import assess as run
     from .report import render_overlay
     from .stages.depth import DepthRegions
+    from .stages.people import PeopleRemover
     from .synth import render_intensity
 
-    pair = render_intensity(7, seed=1, falls=True, shake="slight", noise_sigma=2.0, jpeg_quality=90)
+    pair = render_intensity(7, seed=6, falls=True, shake="slight", noise_sigma=2.0, jpeg_quality=90, people=(0, 1))
     out.mkdir(parents=True, exist_ok=True)
     pre_p, post_p = out / "pre.jpg", out / "post.jpg"
     cv2.imwrite(str(pre_p), pair.pre)
@@ -238,14 +260,15 @@ def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files
     t = pair.truth
     (out / "truth.json").write_text(json.dumps(t.to_dict(), indent=2) + "\n", encoding="utf-8")
     typer.echo(f"synthetic pair: {pre_p} {post_p} (truth in {out / 'truth.json'})")
-    typer.echo(f"truth: shake {t.shake_level} ({t.shake_deg:+.2f} deg, {t.shake_px[0]:+.1f},{t.shake_px[1]:+.1f} px)")
+    typer.echo(f"truth: shake {t.shake_level} ({t.shake_deg:+.2f} deg, {t.shake_px[0]:+.1f},{t.shake_px[1]:+.1f} px); "
+               f"a person walked in: {', '.join(f'({x}, {y}) {w}x{h}' for x, y, w, h in t.people_post) or 'none'}")
     typer.echo("\n".join("  " + ln for ln in _rating_lines(t.rating, t.moved, t.total, t.falls, t.shake_level)))
     truth_view = Assessment(status="ok", intensity=t.intensity, rating=t.rating)
     overlay = render_overlay(pair.post, truth_view, regions=DepthRegions(pair.post.shape[:2]))
     cv2.imwrite(str(out / "truth_regions.png"), overlay)
     typer.echo(f"depth regions drawn on the post frame: {out / 'truth_regions.png'}")
-    typer.echo(f"\nfastiesi assess {pre_p} {post_p}:")
-    a = run(pre_p, post_p)
+    typer.echo(f"\nfastiesi assess {pre_p} {post_p}  (people removal: the built-in default, no model files):")
+    a = run(pre_p, post_p, people=PeopleRemover.default())
     _print_assessment(a)
     if a.shake is not None:
         # The truth maps pre -> post; the engine reports post -> pre. Compare where each sends

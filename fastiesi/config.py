@@ -194,6 +194,39 @@ class RegisterConfig:
 
 
 @dataclass(frozen=True)
+class PeopleConfig:
+    min_score: float = _f(
+        0.5, "choice: paper 2.4 removes detected people; boxes scoring below 0.5 are not people"
+    )
+    nms_iou: float = _f(0.45, "choice: the usual YOLOv8 NMS IoU; overlapping boxes of one person merge")
+    mask_grow_px: int = _f(
+        7,
+        "choice: paper 2.4 removes the person; the mask is grown 7 px so the outline, hair and "
+        "soft shadow at its edge go too (they would otherwise be left as a person-shaped object)",
+    )
+    exclude_overlap: float = _f(
+        0.3,
+        "choice: paper 2.4 keeps people from counting as moved objects; a candidate object with "
+        "30 % of its pixels under a person mask (either frame) is not an object",
+    )
+    hog_min_score: float = _f(
+        0.70,
+        "calibrated: (bench/people_default.py) HOG scores are logistic(SVM margin); on scikit-image's "
+        "17 bundled photos without people the false detections score 0.65-0.67, one 0.77; drawn "
+        "people in rendered rooms score 0.71-0.92; 0.70 (margin 0.85) drops all but that one",
+    )
+    hog_win_stride: int = _f(8, "choice: OpenCV's HOG people detector, 8 px window stride (one HOG cell)")
+    hog_scale: float = _f(1.05, "choice: OpenCV's default HOG pyramid step")
+    grabcut_iterations: int = _f(3, "choice: box-prompted GrabCut, 3 iterations (converged on person crops)")
+    inpaint_radius: int = _f(3, "choice: Telea inpainting radius (px) at every pyramid level")
+    inpaint_coarsest_px: int = _f(
+        6,
+        "choice: paper 2.4 inpaints from small scales to large; the pyramid halves the frame until "
+        "the removed region is at most 6 px thick, where diffusion fills it without smearing",
+    )
+
+
+@dataclass(frozen=True)
 class DepthConfig:
     reference_width: int = _f(800, "paper 2.1.1/3.1: arcs are defined on the 800x600 frame")
     reference_height: int = _f(600, "paper 2.1.1/3.1: arcs are defined on the 800x600 frame")
@@ -410,6 +443,7 @@ class Config:
     enhance: EnhanceConfig = _f(EnhanceConfig(), "paper 2.1.2-2.1.4")
     quality: QualityConfig = _f(QualityConfig(), "paper 2.2")
     register: RegisterConfig = _f(RegisterConfig(), "paper 2.3")
+    people: PeopleConfig = _f(PeopleConfig(), "paper 2.4")
     depth: DepthConfig = _f(DepthConfig(), "paper 3.1")
     classify: ClassifyConfig = _f(ClassifyConfig(), "paper 3.2, Table 1")
     edges: EdgeConfig = _f(EdgeConfig(), "paper 4.2.1, 4.3")

@@ -1,9 +1,10 @@
 """Runs the paper's stages for one pre/post pair, timing each.
 
 The order is the paper's (DESIGN.md): io -> preprocess (2.1) -> quality (2.2) -> register (2.3)
--> people (2.4) -> depth (3.1) -> complexity (4.1) -> movement (4.2/4.3) -> classify (3.2)
--> intensity (4.4). Stages this build lacks end the run with ``status="incomplete"`` (CLI exit
-4) and the results so far: the engine never reports an intensity it did not measure.
+-> depth (3.1) -> complexity (4.1) -> movement (4.2/4.3) -> classify (3.2) -> intensity (4.4).
+People removal (2.4) runs on the working-size colour frames before their enhancement, so no
+feature, edge or saliency is computed on a person; its masks, the post one registered, keep
+movement detection away from where people were.
 
 The pre frame's own work (enhancement, AKAZE features) does not depend on the post frame; a
 :class:`Reference` holds it so a monitoring system computes it once per camera.
@@ -29,11 +30,10 @@ from .stages.movement import TrackedObject, detect_movement
 from .stages.preprocess import Enhanced, enhance
 from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
 from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_image, warp_to_pre
+from .stages.people import PeopleInFrame, PeopleRemover, describe_removed
 from .stages.segment import segment_objects
 
-#: Stages of the paper this build does not implement yet, in pipeline order (stage, section).
-#: People removal (2.4) is not yet built: people walking through count as moved objects.
-MISSING_STAGES: tuple[tuple[str, str], ...] = (("people", "2.4"),)
+PEOPLE_OFF = "people removal (2.4) off: people walking through would count as moved objects"
 
 
 @contextmanager
@@ -56,17 +56,25 @@ class Reference:
     source: str
     original_shape: tuple[int, int]
     notes: tuple[str, ...] = ()
+    people: PeopleInFrame | None = None  # set when built with a PeopleRemover; image is then inpainted
 
     @classmethod
-    def from_frame(cls, pre: ImageLike, *, config: Config | None = None) -> "Reference":
+    def from_frame(cls, pre: ImageLike, *, config: Config | None = None,
+                   people: PeopleRemover | None = None) -> "Reference":
         cfg = config or DEFAULT_CONFIG
         frame = load_frame(pre, name="pre", config=cfg.frame)
         image = to_working_size(frame.image, config=cfg.frame)
+        removed = None
+        if people is not None:
+            removed = people.remove([image])[0]
+            image = removed.image
         enh = enhance(image, config=cfg.enhance)
-        return cls(image, enh, detect_features(enh.filtered), frame.source, frame.original_shape, tuple(frame.notes))
+        return cls(image, enh, detect_features(enh.filtered), frame.source, frame.original_shape, tuple(frame.notes),
+                   removed)
 
 
-def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None) -> Assessment:
+def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,
+           people: PeopleRemover | None = None) -> Assessment:
     """Assess the seismic intensity shown by a pre/post pair of frames.
 
     Parameters
@@ -77,6 +85,11 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
         The first frame after the shaking settled.
     config : Config, optional
         The method's constants; the paper's by default.
+    people : PeopleRemover, optional
+        Removes people from both frames first (2.4): ``PeopleRemover.default()`` needs no model
+        files, ``PeopleRemover.from_models(...)`` runs the user's YOLOv8/SAM ONNX files. Off when
+        None (recorded in the report's fallbacks). With a :class:`Reference`, its own removal is
+        used for the pre frame.
 
     Returns
     -------
@@ -100,6 +113,24 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
         else:
             pair = load_pair(pre, post, config=cfg.frame)
             ref = None
+    removed: dict[str, PeopleInFrame] = {}
+    fallbacks: list[str] = []
+    if people is None:
+        fallbacks.append(PEOPLE_OFF)
+    else:
+        with _timed(timings, "people"):
+            if ref is None:
+                removed["pre"], removed["post"] = people.remove([pair.pre, pair.post])
+                pair.pre = removed["pre"].image
+            else:
+                (removed["post"],) = people.remove([pair.post])
+                if ref.people is not None:
+                    removed["pre"] = ref.people
+                else:
+                    fallbacks.append("people removal (2.4) skipped for the pre frame: its Reference was built "
+                                     "without a PeopleRemover")
+            pair.post = removed["post"].image
+        timings.update({k: v for k, v in people.timings_ms.items()})
     if ref is None:
         with _timed(timings, "preprocess"):
             pre_enh = enhance(pair.pre, config=cfg.enhance)
@@ -107,11 +138,16 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
             pre_feat = detect_features(pre_enh.filtered)
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
-    return _run_stages(pair, pre_enh, pre_feat, cfg, timings)
+    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed)
+    result.fallbacks[:0] = fallbacks
+    if people is not None:
+        result.people_removed = describe_removed(removed)
+        result.inputs["people_models"] = people.models
+    return result
 
 
 def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
-                timings: dict[str, float]) -> Assessment:
+                timings: dict[str, float], removed: dict[str, PeopleInFrame]) -> Assessment:
     inputs = pair.describe()
     with _timed(timings, "preprocess"):
         post_enh = enhance(pair.post, config=cfg.enhance)
@@ -137,6 +173,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                              (float(rigid.translation[0]), float(rigid.translation[1])), rigid.angle_deg, len(stable))
     x, y, w, h = crop
     win = (slice(y, y + h), slice(x, x + w))
+    exclude = _people_mask(removed, rigid, pair.pre.shape[:2])
     pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
     with _timed(timings, "complexity"):
         cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
@@ -149,18 +186,34 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
             pre_gray, post_gray, pre_objects, post_objects, pre_saliency=pre_enh.saliency[win],
             post_saliency=post_saliency[win], high_mask=cmap.high_mask, regions=regions, config=cfg,
             pre_keypoints=_keypoints_in_crop(pre_feat.points, pre_feat.descriptors, crop),
-            post_keypoints=_keypoints_in_crop(_to_pre(post_feat.points, rigid), post_feat.descriptors, crop))
+            post_keypoints=_keypoints_in_crop(_to_pre(post_feat.points, rigid), post_feat.descriptors, crop),
+            exclude=None if exclude is None else exclude[win])
     with _timed(timings, "intensity"):
         moved, total = result.counts()
         rating = rate_intensity(moved, total, falls=result.falls, shake=verdict.level, config=cfg.intensity)
     classes = {c: ClassCount(m, t) for c, m, t in zip(OBJECT_CLASSES, moved, total)}
     records = [_record(i, o, (x, y)) for i, o in enumerate(result.objects)]
     reason = "no object moved: V or lower (the method cannot see below V)" if rating.nothing_moved else None
-    fallbacks = [f"stage not in this build: {name} ({section}); people walking through count as moved objects"
-                 for name, section in MISSING_STAGES]
+    fallbacks: list[str] = []
     return Assessment(status="ok", intensity=rating.intensity, reason=reason, rating=rating, shake=shake, crop=crop,
                       complexity=cmap.level, psd=cmap.psd, classes=classes, falls=result.falls, objects=records,
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
+
+
+def _people_mask(removed: dict[str, PeopleInFrame], rigid: RigidTransform,
+                 shape: tuple[int, int]) -> NDArray[np.bool_] | None:
+    """Union of the pre frame's person mask and the post frame's, registered to the pre frame."""
+    masks = []
+    if "pre" in removed and removed["pre"].mask.any():
+        masks.append(removed["pre"].mask)
+    if "post" in removed and removed["post"].mask.any():
+        masks.append(warp_image(removed["post"].mask.astype(np.uint8) * np.uint8(255), rigid) > 0)
+    if not masks:
+        return None
+    out = np.zeros(shape, bool)
+    for m in masks:
+        out |= m
+    return out
 
 
 def _to_pre(points: NDArray[np.float32], rigid: RigidTransform) -> NDArray[np.float64]:

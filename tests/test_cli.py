@@ -64,8 +64,17 @@ class TestAssess:
     def test_valid_pair_gives_the_full_assessment(self, cli, image_file):
         code, out, err = cli("assess", str(image_file("pre.png")), str(image_file("post.png")))
         assert code == 0 and "camera shake: none" in out and "intensity" in out.lower()
-        # Stages not yet built are never silent.
-        assert "fallback: stage not in this build: people (2.4)" in out
+        # People removal runs by default with the built-in models, and says so.
+        assert "people removed (2.4): 0 [opencv-hog, opencv-grabcut, pyramid-telea" in out
+
+    def test_people_removal_off_is_never_silent(self, cli, image_file):
+        code, out, _ = cli("assess", str(image_file("pre.png")), str(image_file("post.png")), "--no-people")
+        assert code == 0 and "fallback: people removal (2.4) off" in out
+
+    def test_no_people_with_a_model_file_is_a_usage_error(self, cli, image_file, tmp_path: Path):
+        code, _, err = cli("assess", str(image_file("pre.png")), str(image_file("post.png")), "--no-people",
+                           "--detector", str(tmp_path / "y.onnx"))
+        assert code == 2 and "--no-people" in err
 
     def test_json_report_has_every_section(self, cli, image_file):
         import json

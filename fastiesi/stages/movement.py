@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
+from ..errors import InputError
 from .classify import classify_area
 from .components import Components, label_components, screen_components
 from .depth import DepthRegions, inherit_from_tall, object_placement
@@ -148,7 +149,7 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
-                high_mask: NDArray[np.bool_], cfg: Config) -> list[_Candidate]:
+                high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None) -> list[_Candidate]:
     comps = frame.components
     out = []
     for lab, cls, region in _classified(frame, regions, cfg):
@@ -156,6 +157,10 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         cx, cy = (float(v) for v in comps.centroids[lab])
         high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
         m, _ = comps.mask(lab)
+        if exclude is not None:  # largely under a removed person (2.4): not an object
+            x, y, w, h = box
+            if exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
+                continue
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
     return out
@@ -443,7 +448,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
                     post_objects: FrameObjects, *, pre_saliency: NDArray[np.uint8], post_saliency: NDArray[np.uint8],
                     high_mask: NDArray[np.bool_], regions: DepthRegions, config: Config | None = None,
                     pre_keypoints: KeypointSets | None = None, post_keypoints: KeypointSets | None = None,
-                    ) -> MovementResult:
+                    exclude: NDArray[np.bool_] | None = None) -> MovementResult:
     """Track every object between the registered, cropped frames (4.2, 4.3, mixed).
 
     Parameters
@@ -460,14 +465,20 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         Depth regions of the crop (``origin`` = the crop's corner).
     pre_keypoints, post_keypoints : ((n, 2) float, (n, d) uint8), optional
         AKAZE points (crop coordinates) and descriptors, to break ties between equal areas.
+    exclude : (H, W) bool, optional
+        Where people were removed (2.4), either frame: candidate objects largely under it and
+        change blobs inside it are ignored.
     """
     cfg = config or DEFAULT_CONFIG
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg)
+    if exclude is not None and exclude.shape != pre_gray.shape:
+        raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints)
     if high_mask.any():
+        roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
-                               high_mask, regions, cfg)
+                               roi, regions, cfg)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg)
     return MovementResult(_pair_far(objects, cfg, pre_keypoints, post_keypoints))

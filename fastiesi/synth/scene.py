@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..stages.depth import DepthRegions, object_placement
 from ..stages.intensity import Rating, ShakeLevel, rate_intensity
 from .objects import KINDS, KINDS_BY_CLASS, Sprite, make_sprite
+from .person import person_sprite
 from .room import RoomGeometry, render_room
 
 Motion = Literal["static", "shift", "topple", "drop"]
@@ -49,6 +50,7 @@ class SceneSpec:
     noise_sigma: float = 0.0
     jpeg_quality: int | None = None
     layout: Literal["room", "store"] = "room"  # "store": gondola shelving, high complexity
+    people: tuple[int, int] = (0, 0)  # people standing in the pre and in the post frame (2.4)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Truth:
     shake_mean_px: float  # the paper's 'a' over background displacements
     rating: Rating
     spec: SceneSpec
+    people_pre: tuple[tuple[int, int, int, int], ...] = ()  # x, y, w, h of each person (pre view)
+    people_post: tuple[tuple[int, int, int, int], ...] = ()  # in registered (pre view) coordinates
 
     @property
     def moved(self) -> tuple[int, int, int, int]:
@@ -115,6 +119,8 @@ class Truth:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "people_pre": [list(b) for b in self.people_pre],
+            "people_post": [list(b) for b in self.people_post],
             "intensity": self.intensity, "initial_intensity": self.rating.initial, "rule": self.rating.rule,
             "corrections": list(self.rating.corrections),
             "classes": {c: {"moved": m, "total": t} for c, m, t in zip(OBJECT_CLASSES, self.moved, self.total)},
@@ -351,6 +357,28 @@ def _compose(canvas: NDArray[np.float32], placed: list[_Placed], after: bool) ->
     return img
 
 
+def _place_person(rng: np.random.Generator, lay: _Layout, img: NDArray[np.float32]) -> tuple[int, int, int, int]:
+    """Draw a person standing on free floor (clear of every object before and after), sized by
+    the floor row like the objects (about 0.3 of the frame height far, 0.55 near). Returns the
+    canvas box, or (0, 0, 0, 0) when no free spot was found."""
+    g = lay.geom
+    for _ in range(200):
+        foot = rng.uniform(g.floor_y + 0.15 * lay.view_h, g.margin + lay.view_h - VIEW_BORDER)
+        depth = (foot - g.floor_y) / max(1.0, g.margin + lay.view_h - g.floor_y)
+        height = int(lay.view_h * (0.30 + 0.25 * depth))
+        width = int(0.42 * height)
+        x = int(rng.uniform(g.margin + VIEW_BORDER, g.margin + lay.view_w - VIEW_BORDER - width))
+        y = int(foot) - height
+        if y < g.margin + VIEW_BORDER or not lay.free((x, y, width, height), gap=4):
+            continue
+        image, mask = person_sprite(height, rng)
+        h, w = mask.shape
+        view = img[y:y + h, x:x + w]
+        view[mask] = image[mask]
+        return x, y, w, h
+    return 0, 0, 0, 0
+
+
 def _photometric(rng: np.random.Generator, img: NDArray[np.float32], spec: SceneSpec, is_post: bool) -> NDArray[np.uint8]:
     out = img
     if is_post and spec.lighting > 0:
@@ -419,6 +447,10 @@ def render_pair(spec: SceneSpec, *, config: Config = DEFAULT_CONFIG) -> Syntheti
     shake_a, level = shake_statistics(affine, spec.width, spec.height, config)
     pre_canvas = _compose(canvas, lay.placed, after=False)
     post_canvas = _compose(canvas, lay.placed, after=True)
+    people_rng = np.random.default_rng([spec.seed, 3])  # separate: scenes without people unchanged
+    people = [[_place_person(people_rng, lay, img) for _ in range(n)]
+              for img, n in ((pre_canvas, spec.people[0]), (post_canvas, spec.people[1]))]
+    people_boxes = [tuple((x - margin, y - margin, w, h) for x, y, w, h in boxes if w > 0) for boxes in people]
     pre = pre_canvas[margin:margin + spec.height, margin:margin + spec.width]
     to_post = affine.copy()
     to_post[:, 2] -= affine[:, :2] @ np.array([margin, margin], float)
@@ -438,7 +470,8 @@ def render_pair(spec: SceneSpec, *, config: Config = DEFAULT_CONFIG) -> Syntheti
     falls = sum(o.fell for o in truth_objects)
     rating = rate_intensity(moved, totals, falls=falls, shake=level, config=config.intensity)
     truth = Truth(tuple(truth_objects), level, spec.shake_deg, spec.shake_px,
-                  tuple(tuple(float(v) for v in row) for row in affine), shake_a, rating, spec)  # type: ignore[arg-type]
+                  tuple(tuple(float(v) for v in row) for row in affine), shake_a, rating, spec,  # type: ignore[arg-type]
+                  people_boxes[0], people_boxes[1])
     photo_rng = np.random.default_rng([spec.seed, 1])
     return SyntheticPair(_photometric(photo_rng, pre, spec, False), _photometric(photo_rng, post, spec, True), truth)
 
