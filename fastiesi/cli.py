@@ -138,6 +138,8 @@ def assess(
     segmenter_encoder: Annotated[Optional[Path], typer.Option(help="SAM encoder ONNX file.")] = None,
     segmenter_decoder: Annotated[Optional[Path], typer.Option(help="SAM decoder ONNX file (default "
                                                               "segmenter without both: GrabCut).")] = None,
+    nn_runtime: Annotated[str, typer.Option(help="Runtime for the ONNX files: onnxruntime (CPU) or tensorrt "
+                                                 "(GPU; engines built and cached on first use).")] = "onnxruntime",
     config_file: ConfigOpt = None,
     overrides: SetOpt = None,
 ) -> None:
@@ -148,8 +150,11 @@ def assess(
     cfg = _load_config(config_file, overrides)
     remover = None
     if people:
+        if nn_runtime not in ("onnxruntime", "tensorrt"):
+            raise InputError(f"--nn-runtime must be onnxruntime or tensorrt, got {nn_runtime!r}")
         remover = PeopleRemover.from_models(detector=detector, segmenter_encoder=segmenter_encoder,
-                                            segmenter_decoder=segmenter_decoder, config=cfg.people)
+                                            segmenter_decoder=segmenter_decoder, runtime=nn_runtime,
+                                            config=cfg.people)
     elif detector or segmenter_encoder or segmenter_decoder:
         raise InputError("--no-people turns people removal off; it cannot be combined with model files")
     a = run(pre, post, config=cfg, people=remover)
@@ -158,6 +163,47 @@ def assess(
         _save_overlay(save / "overlay.png", post, a, cfg)
     typer.echo(a.to_json()) if as_json else _print_assessment(a)
     raise typer.Exit({"ok": EXIT_OK, "rejected": EXIT_REJECTED, "incomplete": EXIT_STAGE_MISSING}[a.status])
+
+
+engines_app = typer.Typer(help="TensorRT engines built from ONNX files (people removal, paper 2.4).",
+                          no_args_is_help=True)
+app.add_typer(engines_app, name="engines")
+
+
+@engines_app.command("build")
+def engines_build(
+    model: Annotated[Path, typer.Argument(help="The ONNX file.")],
+    recipe: Annotated[str, typer.Option(help="Recipe name in engines/ (yolov8, sam_encoder, sam_decoder) "
+                                             "or a .toml path.")],
+    cache: Annotated[Optional[Path], typer.Option(help="Engine cache directory (default: the user cache).")] = None,
+) -> None:
+    """Build (or find up to date in the cache) the TensorRT engine for one ONNX model."""
+    from .nn.tensorrt import ensure_engine, load_recipe
+
+    plan = ensure_engine(model, load_recipe(recipe), cache=cache)
+    typer.echo(f"engine: {plan}  (sidecar {plan.with_suffix('.json')})")
+
+
+@engines_app.command("list")
+def engines_list(
+    cache: Annotated[Optional[Path], typer.Option(help="Engine cache directory (default: the user cache).")] = None,
+) -> None:
+    """List the cached engines and what each was built from and for."""
+    from .nn.tensorrt import EngineMeta, cache_dir
+
+    root = cache or cache_dir()
+    sidecars = sorted(root.glob("*.json")) if root.is_dir() else []
+    if not sidecars:
+        typer.echo(f"no engines in {root}")
+        return
+    for side in sidecars:
+        try:
+            m = EngineMeta.from_json(side.read_text(encoding="utf-8"))
+        except (ValueError, TypeError):
+            typer.echo(f"{side.stem}: unreadable sidecar (it will be rebuilt when used)")
+            continue
+        typer.echo(f"{side.stem}: {m.model_name} sha256 {m.model_sha256[:12]}, {m.precision}, "
+                   f"compute {m.compute_capability}, TensorRT {m.tensorrt_version}")
 
 
 @app.command("config")

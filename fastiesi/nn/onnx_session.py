@@ -33,7 +33,41 @@ class TensorSpec:
     dtype: str
 
 
-class OnnxModel:
+class ModelSignature:
+    """Inputs and outputs of a model, whatever runs it, and the check that they fit a role."""
+
+    path: Path
+    role: str
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+
+    def require(self, *, inputs: Sequence[tuple[str | None, int]], outputs: Sequence[tuple[str | None, int]]) -> None:
+        """Check the signature: each (name or None for 'any', rank) must be present, in order
+        when the name is None."""
+        for kind, want, have in (("input", inputs, self.inputs), ("output", outputs, self.outputs)):
+            if len(have) < len(want):
+                raise InputError(f"wrong signature for the {self.role}: expected {len(want)} {kind}s, the model has "
+                                 f"{len(have)} ({', '.join(t.name for t in have)})", path=self.path)
+            by_name = {t.name: t for t in have}
+            for i, (name, rank) in enumerate(want):
+                spec = by_name.get(name) if name is not None else have[i]
+                if spec is None:
+                    raise InputError(f"wrong signature for the {self.role}: no {kind} named {name!r} (the model has "
+                                     f"{', '.join(t.name for t in have)})", path=self.path)
+                if len(spec.shape) != rank:
+                    raise InputError(f"wrong signature for the {self.role}: {kind} {spec.name!r} has rank "
+                                     f"{len(spec.shape)}, expected {rank}", path=self.path)
+
+    def batch_dim(self) -> int | None:
+        """The first input's batch size if fixed, None if dynamic."""
+        b = self.inputs[0].shape[0]
+        return b if isinstance(b, int) and b > 0 else None
+
+    def run(self, feeds: dict[str, Any]) -> list[Any]:
+        raise NotImplementedError
+
+
+class OnnxModel(ModelSignature):
     """One ONNX Runtime session with its input/output signature.
 
     Parameters
@@ -65,28 +99,6 @@ class OnnxModel:
             raise InputError(f"not a loadable ONNX model for the {role}: {first}", path=self.path) from None
         self.inputs = [TensorSpec(i.name, tuple(i.shape), i.type) for i in self.session.get_inputs()]
         self.outputs = [TensorSpec(o.name, tuple(o.shape), o.type) for o in self.session.get_outputs()]
-
-    def require(self, *, inputs: Sequence[tuple[str | None, int]], outputs: Sequence[tuple[str | None, int]]) -> None:
-        """Check the signature: each (name or None for 'any', rank) must be present, in order
-        when the name is None."""
-        for kind, want, have in (("input", inputs, self.inputs), ("output", outputs, self.outputs)):
-            if len(have) < len(want):
-                raise InputError(f"wrong signature for the {self.role}: expected {len(want)} {kind}s, the model has "
-                                 f"{len(have)} ({', '.join(t.name for t in have)})", path=self.path)
-            by_name = {t.name: t for t in have}
-            for i, (name, rank) in enumerate(want):
-                spec = by_name.get(name) if name is not None else have[i]
-                if spec is None:
-                    raise InputError(f"wrong signature for the {self.role}: no {kind} named {name!r} (the model has "
-                                     f"{', '.join(t.name for t in have)})", path=self.path)
-                if len(spec.shape) != rank:
-                    raise InputError(f"wrong signature for the {self.role}: {kind} {spec.name!r} has rank "
-                                     f"{len(spec.shape)}, expected {rank}", path=self.path)
-
-    def batch_dim(self) -> int | None:
-        """The first input's batch size if fixed, None if dynamic."""
-        b = self.inputs[0].shape[0]
-        return b if isinstance(b, int) and b > 0 else None
 
     def run(self, feeds: dict[str, Any]) -> list[Any]:
         return self.session.run(None, feeds)

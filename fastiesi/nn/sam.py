@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from .base import Image, Mask, PersonBox, check_image
-from .onnx_session import OnnxModel
+from .runtime import Runtime, open_model
 
 SAM_SIZE = 1024
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], np.float32)  # SAM's RGB normalisation
@@ -60,11 +60,18 @@ class SamSegmenter:
         The image-encoder and prompt/mask-decoder ``.onnx`` files.
     providers : sequence of str, optional
         ONNX Runtime execution providers.
+    runtime : {"onnxruntime", "tensorrt"}, keyword-only
+        TensorRT runs cached engines built from the same files (``engines/sam_*.toml``).
+    engine_cache : Path, optional
+        Where TensorRT plans are kept.
     """
 
-    def __init__(self, encoder: str | Path, decoder: str | Path, *, providers: Sequence[str] | None = None) -> None:
-        self.encoder = OnnxModel(encoder, role="SAM encoder", providers=providers)
-        self.decoder = OnnxModel(decoder, role="SAM decoder", providers=providers)
+    def __init__(self, encoder: str | Path, decoder: str | Path, *, providers: Sequence[str] | None = None,
+                 runtime: Runtime = "onnxruntime", engine_cache: Path | None = None) -> None:
+        self.encoder = open_model(encoder, role="SAM encoder", recipe="sam_encoder", runtime=runtime,
+                                  providers=providers, cache=engine_cache)
+        self.decoder = open_model(decoder, role="SAM decoder", recipe="sam_decoder", runtime=runtime,
+                                  providers=providers, cache=engine_cache)
         enc_rank = len(self.encoder.inputs[0].shape)
         if enc_rank not in (3, 4):
             raise InputError(f"wrong signature for the SAM encoder: input rank {enc_rank}, expected 4 "
@@ -76,7 +83,7 @@ class SamSegmenter:
         names = [o.name for o in self.decoder.outputs]
         self._masks = names.index("masks") if "masks" in names else 0
         self._scores = names.index("iou_predictions") if "iou_predictions" in names else 1
-        self.name = f"sam-onnx:{self.encoder.path.name}+{self.decoder.path.name}"
+        self.name = f"sam-{'onnx' if runtime == 'onnxruntime' else 'trt'}:{Path(encoder).name}+{Path(decoder).name}"
 
     def embed(self, image: Image) -> tuple[NDArray[np.float32], float]:
         """The image embedding and the scale from image pixels to the 1024 frame."""

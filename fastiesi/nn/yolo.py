@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from .base import Image, PersonBox, check_image
-from .onnx_session import OnnxModel
+from .runtime import Runtime, open_model
 
 LETTERBOX_FILL = 114  # Ultralytics' padding grey
 DEFAULT_SIZE = 640
@@ -104,13 +104,19 @@ class YoloV8Detector:
         Score threshold and NMS IoU.
     providers : sequence of str, optional
         ONNX Runtime execution providers.
+    runtime : {"onnxruntime", "tensorrt"}, keyword-only
+        TensorRT runs a cached engine built from the same file (``engines/yolov8.toml``).
+    engine_cache : Path, optional
+        Where TensorRT plans are kept (default :func:`fastiesi.nn.tensorrt.cache_dir`).
     """
 
     def __init__(self, path: str | Path, *, conf: float = 0.25, iou: float = 0.45,
-                 providers: Sequence[str] | None = None) -> None:
+                 providers: Sequence[str] | None = None, runtime: Runtime = "onnxruntime",
+                 engine_cache: Path | None = None) -> None:
         if not 0.0 < conf < 1.0 or not 0.0 < iou <= 1.0:
             raise InputError(f"need 0 < conf < 1 and 0 < iou <= 1, got conf={conf}, iou={iou}")
-        self.model = OnnxModel(path, role="YOLOv8 detector", providers=providers)
+        self.model = open_model(path, role="YOLOv8 detector", recipe="yolov8", runtime=runtime, providers=providers,
+                                cache=engine_cache)
         self.model.require(inputs=[(None, 4)], outputs=[(None, 3)])
         shape = self.model.inputs[0].shape
         if isinstance(shape[1], int) and shape[1] != 3:
@@ -124,7 +130,7 @@ class YoloV8Detector:
         if len(fixed) == 2 and 84 not in fixed:
             self.num_classes = min(fixed) - 4  # a custom head: the smaller axis is the channels
         self.conf, self.iou = conf, iou
-        self.name = f"yolov8-onnx:{self.model.path.name}"
+        self.name = f"yolov8-{'onnx' if runtime == 'onnxruntime' else 'trt'}:{Path(path).name}"
 
     def detect(self, images: Sequence[Image]) -> list[list[PersonBox]]:
         frames = [check_image(im, f"image {i}") for i, im in enumerate(images)]

@@ -59,8 +59,10 @@ class PeopleRemover:
     @classmethod
     def from_models(cls, *, detector: str | Path | None = None, segmenter_encoder: str | Path | None = None,
                     segmenter_decoder: str | Path | None = None, providers: Sequence[str] | None = None,
+                    runtime: str = "onnxruntime", engine_cache: Path | None = None,
                     config: PeopleConfig | None = None) -> "PeopleRemover":
-        """YOLOv8 and/or SAM from ONNX files where given, the built-in default for the rest."""
+        """YOLOv8 and/or SAM from ONNX files where given, the built-in default for the rest;
+        ``runtime`` "tensorrt" runs them as cached TensorRT engines built from the same files."""
         from ..nn.inpaint import PyramidInpainter
         from ..nn.opencv_default import GrabCutSegmenter, HogPeopleDetector
 
@@ -70,13 +72,15 @@ class PeopleRemover:
         if detector is not None:
             from ..nn.yolo import YoloV8Detector
 
-            det: Detector = YoloV8Detector(detector, conf=cfg.min_score, iou=cfg.nms_iou, providers=providers)
+            det: Detector = YoloV8Detector(detector, conf=cfg.min_score, iou=cfg.nms_iou, providers=providers,
+                                           runtime=runtime, engine_cache=engine_cache)  # type: ignore[arg-type]
         else:
             det = HogPeopleDetector(config=cfg)
         if segmenter_encoder is not None and segmenter_decoder is not None:
             from ..nn.sam import SamSegmenter
 
-            seg: Segmenter = SamSegmenter(segmenter_encoder, segmenter_decoder, providers=providers)
+            seg: Segmenter = SamSegmenter(segmenter_encoder, segmenter_decoder, providers=providers,
+                                          runtime=runtime, engine_cache=engine_cache)  # type: ignore[arg-type]
         else:
             seg = GrabCutSegmenter(config=cfg)
         return cls(det, seg, PyramidInpainter(config=cfg), cfg)
