@@ -63,12 +63,17 @@ def cupy() -> Any:
 
 @dataclass(frozen=True)
 class InputProfile:
-    """One dynamic input's optimisation profile; ``name`` "*" means the model's only input."""
+    """One dynamic input's optimisation profile; ``name`` "*" means the model's only input.
+
+    A shape tensor (an input whose values set other tensors' shapes, like SAM's
+    ``orig_im_size``) also needs the range of its values: ``values`` = (min, opt, max).
+    """
 
     name: str
     min: tuple[int, ...]
     opt: tuple[int, ...]
     max: tuple[int, ...]
+    values: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,12 @@ class Recipe:
                     raise InputError(f"input {i}: min/opt/max must be positive shapes of one rank", path=p)
                 if not all(a <= b <= c for a, b, c in zip(*shapes)):
                     raise InputError(f"input {i} ({item['name']}): need min <= opt <= max in every dimension", path=p)
-                inputs.append(InputProfile(str(item["name"]), *shapes))
+                values = None
+                if "min_values" in item:
+                    values = tuple(tuple(int(v) for v in item[k]) for k in ("min_values", "opt_values", "max_values"))
+                    if not all(a <= b <= c for a, b, c in zip(*values)):
+                        raise InputError(f"input {i} ({item['name']}): need min <= opt <= max values", path=p)
+                inputs.append(InputProfile(str(item["name"]), *shapes, values=values))  # type: ignore[arg-type]
             return cls(str(raw["name"]), str(raw.get("role", raw["name"])), precision,
                        int(raw.get("workspace_mb", 1024)), tuple(inputs))
         except KeyError as exc:
@@ -272,6 +282,11 @@ def build_plan(model: Path, recipe: Recipe, timing_cache: Path) -> bytes:
             raise InputError(f"recipe {recipe.name}: the model has no single input {p.name!r} "
                              f"(inputs: {', '.join(t.name for t in inputs)})", path=model)
         profile.set_shape(matches[0].name, p.min, p.opt, p.max)
+        if matches[0].is_shape_tensor:
+            if p.values is None:
+                raise InputError(f"recipe {recipe.name}: input {matches[0].name!r} is a shape tensor; give its "
+                                 "min_values / opt_values / max_values", path=model)
+            profile.set_shape_input(matches[0].name, *p.values)
     config.add_optimization_profile(profile)
     plan = builder.build_serialized_network(network, config)
     if plan is None:

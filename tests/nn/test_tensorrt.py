@@ -55,6 +55,10 @@ class TestRecipes:
         (p,) = load_recipe("yolov8").inputs
         assert p.name == "images" and p.min[0] == 1 and p.max[0] > p.min[0] and p.min[1:] == p.max[1:]
 
+    def test_sam_decoder_image_size_is_a_shape_tensor_with_value_ranges(self):
+        (size,) = [p for p in load_recipe("sam_decoder").inputs if p.name == "orig_im_size"]
+        assert size.values == ((64, 64), (600, 800), (4096, 4096))
+
     def test_unknown_name_lists_the_known(self):
         with pytest.raises(InputError, match="yolov8"):
             load_recipe("resnet")
