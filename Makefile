@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_MARKERS ?= not slow and not gpu and not trt
 
-.PHONY: demo test test-all eval bench clean
+.PHONY: demo test test-all eval bench bench-ops clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,17 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -m "$(PYTEST_MARKERS)"
+
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(VENV)/bin/fastiesi bench --out bench/results
+
+bench-ops: $(BENCH_STAMP)
+	$(PY) -m pytest bench/test_ops.py -q -p no:cacheprovider --benchmark-group-by=group --benchmark-columns=median,iqr,rounds --benchmark-json=bench/results/ops-latest.json
 
 eval: $(STAMP)
 	$(VENV)/bin/fastiesi eval --out eval-out/accuracy.json

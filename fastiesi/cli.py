@@ -288,6 +288,25 @@ def eval_(
 
 
 @app.command()
+def bench(
+    out: Annotated[Path, typer.Option(help="Directory for the JSON result and the chart.")] = Path("bench/results"),
+    pairs: Annotated[int, typer.Option(min=1, help="Rendered pairs (two rooms to one store).")] = 12,
+    repeats: Annotated[int, typer.Option(min=1, help="Warm passes over the pairs.")] = 3,
+    workers: Annotated[int, typer.Option(min=0, help="Processes for the batch run (0: every core).")] = 0,
+    backend: Annotated[str, typer.Option(help="cpu (the GPU backend is not in this build).")] = "cpu",
+    cold: Annotated[bool, typer.Option("--cold/--no-cold", help="Also time a fresh interpreter.")] = True,
+) -> None:
+    """Measure latency per stage, throughput, cold start and memory on this machine."""
+    from .benchmark import BenchSettings, format_table, run_benchmark, write_result
+
+    typer.echo(f"benchmarking {pairs} rendered pairs x {repeats} ...")
+    r = run_benchmark(BenchSettings(pairs=pairs, repeats=repeats, workers=workers, backend=backend, cold=cold))
+    j, png = write_result(r, out)
+    typer.echo(format_table(r))
+    typer.echo(f"result: {j}  chart: {png}")
+
+
+@app.command()
 def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files.")] = Path("demo-out")) -> None:
     """Render a synthetic room with camera shake, a fall and a person walking in, then assess it."""
     import cv2

@@ -148,6 +148,12 @@ class EnhanceConfig:
 @dataclass(frozen=True)
 class QualityConfig:
     knn_ratio: float = _f(0.8, "paper 2.2: KNN matching, difference threshold coefficient 0.8")
+    akaze_octave_layers: int = _f(
+        2,
+        "calibrated: paper 2.2 uses AKAZE without parameters; 2 sub-levels per octave instead of "
+        "OpenCV's 4 halves its time (32 -> 17 ms per 800x600 frame) with the same registration "
+        "error (max 0.067 vs 0.072 px on 4 shaken rendered pairs) and ~60 % of the matches",
+    )
     ransac_reproj_threshold_px: float = _f(
         3.0, "choice: RANSAC inlier threshold, OpenCV's default for findHomography"
     )

@@ -69,8 +69,8 @@ class Reference:
             removed = people.remove([image])[0]
             image = removed.image
         enh = enhance(image, config=cfg.enhance)
-        return cls(image, enh, detect_features(enh.filtered), frame.source, frame.original_shape, tuple(frame.notes),
-                   removed)
+        features = detect_features(enh.filtered, config=cfg.quality)
+        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed)
 
 
 def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,
@@ -135,7 +135,7 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
         with _timed(timings, "preprocess"):
             pre_enh = enhance(pair.pre, config=cfg.enhance)
         with _timed(timings, "features"):
-            pre_feat = detect_features(pre_enh.filtered)
+            pre_feat = detect_features(pre_enh.filtered, config=cfg.quality)
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
     result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed)
@@ -152,7 +152,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     with _timed(timings, "preprocess"):
         post_enh = enhance(pair.post, config=cfg.enhance)
     with _timed(timings, "features"):
-        post_feat = detect_features(post_enh.filtered)
+        post_feat = detect_features(post_enh.filtered, config=cfg.quality)
     with _timed(timings, "quality"):
         stable = match_stable(pre_feat, post_feat, config=cfg.quality)
         verdict = judge_quality(stable.distances, config=cfg.quality)

@@ -15,6 +15,7 @@ gives a local PSD; blocks above the high threshold are high-complexity regions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,12 +39,27 @@ def highpass_transfer(shape: tuple[int, int], cutoff: float, xp: Any = np) -> An
     return 1.0 - xp.exp(-d2 / (2.0 * cutoff * cutoff))
 
 
+@functools.lru_cache(maxsize=8)
+def _full_transfer(shape: tuple[int, int], cutoff: float) -> NDArray[np.float32]:
+    """H(u, v) on the full ``fft2`` grid (cached: one camera, one frame size)."""
+    h, w = shape
+    d2 = np.fft.fftfreq(h)[:, None] ** 2 + np.fft.fftfreq(w)[None, :] ** 2
+    return (1.0 - np.exp(-d2 / (2.0 * cutoff * cutoff))).astype(np.float32)
+
+
 def highpass(gray: Any, *, config: ComplexityConfig | None = None) -> Any:
-    """F^-1[H . F(I)]: the image's detail, float64 (H, W); NumPy or CuPy after the input."""
+    """F^-1[H . F(I)]: the image's detail (H, W), float32 for NumPy input (OpenCV's DFT),
+    float64 for CuPy input (cuFFT through CuPy)."""
     cfg = config or DEFAULT_CONFIG.complexity
     xp = array_module(gray)
     if gray.ndim != 2 or gray.size == 0:
         raise InputError(f"PSD needs a non-empty 2-D gray image, got shape {gray.shape}")
+    if xp is np:
+        # OpenCV's DFT (float32, full complex spectrum) is several times faster than NumPy's
+        # pocketfft at 800x600; float32 keeps the PSD to about 1e-6 relative.
+        spectrum = cv2.dft(np.ascontiguousarray(gray, dtype=np.float32), flags=cv2.DFT_COMPLEX_OUTPUT)
+        spectrum *= _full_transfer(gray.shape, cfg.highpass_cutoff)[:, :, None]
+        return cv2.idft(spectrum, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
     spectrum = xp.fft.rfft2(gray.astype(xp.float64))
     spectrum *= highpass_transfer(gray.shape, cfg.highpass_cutoff, xp)
     return xp.fft.irfft2(spectrum, s=gray.shape)

@@ -53,13 +53,22 @@ def label_components(mask: NDArray[np.uint8]) -> Components:
                       centroids.astype(np.float64))
 
 
-def component_thickness(components: Components) -> NDArray[np.float64]:
-    """Twice the largest inside-to-outside L2 distance of each component (its widest stroke)."""
-    fg = (components.labels > 0).astype(np.uint8)
-    dist = cv2.distanceTransform(fg, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+def component_thickness(components: Components, labels: NDArray[np.integer] | None = None) -> NDArray[np.float64]:
+    """Twice the largest inside-to-outside L2 distance of each component (its widest stroke).
+
+    Returns one value per label 0..n-1; with ``labels`` only those are computed (the rest 0).
+    Each component's distance transform runs on its own box grown by one pixel (clipped to the
+    frame): components are maximal 8-connected sets, so every pixel around one inside the frame
+    is background, and the crop gives what the whole frame's transform gives.
+    """
     out = np.zeros(len(components.areas), np.float64)
-    sel = components.labels > 0
-    np.maximum.at(out, components.labels[sel], dist[sel])
+    todo = range(1, len(components.areas)) if labels is None else labels
+    hh, ww = components.labels.shape
+    for lab in todo:
+        x, y, w, h = (int(v) for v in components.boxes[lab])
+        x0, y0, x1, y1 = max(0, x - 1), max(0, y - 1), min(ww, x + w + 1), min(hh, y + h + 1)
+        m = (components.labels[y0:y1, x0:x1] == lab).astype(np.uint8)
+        out[lab] = float(cv2.distanceTransform(m, cv2.DIST_L2, cv2.DIST_MASK_PRECISE).max())
     return 2.0 * out
 
 
@@ -70,8 +79,12 @@ def screen_components(components: Components, *, min_length: int, max_line_width
     h = components.boxes[:, 3]
     length = np.maximum(w, h)
     keep = length >= min_length
-    thick = component_thickness(components)
-    line = (thick <= max_line_width) & (length >= line_elongation * np.maximum(thick, 1.0))
-    keep &= ~line
     keep[0] = False
-    return keep
+    # A component is no thicker than its box is narrow: where that bound already makes it a
+    # line, or already too thick to be one, the distance transform is not needed.
+    bound = np.minimum(w, h).astype(np.float64)
+    surely_line = (bound <= max_line_width) & (length >= line_elongation * np.maximum(bound, 1.0))
+    maybe_line = keep & ~surely_line & (length >= line_elongation)
+    thick = component_thickness(components, np.flatnonzero(maybe_line))
+    line = surely_line | (maybe_line & (thick <= max_line_width) & (length >= line_elongation * np.maximum(thick, 1.0)))
+    return keep & ~line

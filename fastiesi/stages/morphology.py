@@ -51,10 +51,16 @@ def region_kernel_sizes(edges: NDArray[np.uint8], *, grid: tuple[int, int],
     """Median kernel per region: ``kernels[0]`` where the region's edge density is above the
     mean over regions, ``kernels[1]`` elsewhere. Returns (gy, gx)."""
     _check_binary(edges, "edges")
-    regions = region_grid(edges.shape, grid)
-    counts = np.bincount(regions.ravel(), weights=(edges > 0).ravel(), minlength=grid[0] * grid[1])
-    sizes = np.bincount(regions.ravel(), minlength=grid[0] * grid[1])
-    density = counts / np.maximum(sizes, 1)
+    gx, gy = grid
+    if gx < 1 or gy < 1:
+        raise InputError(f"region grid must be at least 1x1, got {grid}")
+    h, w = edges.shape
+    # Region bounds as region_grid draws them: row r holds rows i with i * gy // h == r.
+    ys = [-(-r * h // gy) for r in range(gy + 1)]
+    xs = [-(-c * w // gx) for c in range(gx + 1)]
+    density = np.array([[np.count_nonzero(edges[ys[r]:ys[r + 1], xs[c]:xs[c + 1]])
+                         / max(1, (ys[r + 1] - ys[r]) * (xs[c + 1] - xs[c])) for c in range(gx)]
+                        for r in range(gy)]).ravel()
     dense = density > density.mean()
     return np.where(dense, kernels[0], kernels[1]).reshape(grid[1], grid[0])
 
@@ -152,9 +158,12 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
         objectish = stats[:, cv2.CC_STAT_AREA] >= min_object_area
         objectish[0] = False
         # How many object-sized pieces of the smaller-kernel result each larger component holds.
+        # Each piece lies inside one larger component (the larger result contains the smaller),
+        # so writing every pixel's larger label into its piece's slot leaves that one label.
         sel = objectish[small]
-        pairs = np.unique(big[sel].astype(np.int64) * n_small + small[sel])
-        held = np.bincount(pairs // n_small, minlength=n_big)
+        home = np.zeros(n_small, np.int64)
+        home[small[sel]] = big[sel]
+        held = np.bincount(home[objectish], minlength=n_big)
         merged = held >= 2
         merged[0] = False
         current = np.where(merged[big], current, larger).astype(np.uint8)

@@ -62,11 +62,12 @@ class QualityVerdict:
     reason: str | None
 
 
-def detect_features(gray: NDArray[np.uint8]) -> Features:
+def detect_features(gray: NDArray[np.uint8], *, config: QualityConfig | None = None) -> Features:
     """AKAZE keypoints and binary descriptors of a gray uint8 image."""
+    cfg = config or DEFAULT_CONFIG.quality
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise InputError(f"features need an (H, W) uint8 image, got {gray.shape} {gray.dtype}")
-    kps, desc = cv2.AKAZE_create().detectAndCompute(gray, None)
+    kps, desc = cv2.AKAZE_create(nOctaveLayers=cfg.akaze_octave_layers).detectAndCompute(gray, None)
     if desc is None or not kps:
         return Features(np.empty((0, 2), np.float32), np.empty((0, 61), np.uint8))
     return Features(np.float32([k.pt for k in kps]), desc)

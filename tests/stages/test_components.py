@@ -56,3 +56,40 @@ class TestScreens:
         kept = {tuple(int(v) for v in c.boxes[i]) for i in np.nonzero(keep)[0]}
         assert kept == {(20, 60, 40, 40), (100, 60, 10, 50)}
         assert not keep[0]
+
+    @pytest.mark.parametrize("seed", range(3))
+    def test_thickness_matches_scipy_edt(self, seed):
+        rng = np.random.default_rng(seed)
+        m = ndi.binary_opening(rng.random((80, 120)) < 0.55, np.ones((3, 3))).astype(np.uint8) * 255
+        m[[0, -1], :] = 0  # away from the frame edge, where "outside" has no single reading
+        m[:, [0, -1]] = 0
+        c = label_components(m)
+        edt = ndi.distance_transform_edt(c.labels > 0)
+        ref = 2.0 * np.asarray(ndi.maximum(edt, c.labels, range(1, c.count + 1)))
+        np.testing.assert_allclose(component_thickness(c)[1:], ref, atol=1e-3)
+
+    def test_crop_equals_the_whole_frame_transform_at_the_edges_too(self):
+        import cv2
+
+        rng = np.random.default_rng(7)
+        m = ndi.binary_opening(rng.random((60, 90)) < 0.6, np.ones((3, 3))).astype(np.uint8) * 255
+        c = label_components(m)
+        full = cv2.distanceTransform((c.labels > 0).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+        ref = 2.0 * np.asarray(ndi.maximum(full, c.labels, range(1, c.count + 1)))
+        np.testing.assert_allclose(component_thickness(c)[1:], ref, atol=1e-4)
+
+    @pytest.mark.parametrize("seed", range(3))
+    def test_screen_shortcut_agrees_with_the_full_rule(self, seed):
+        # The screen skips the distance transform where the box bounds decide; same answer.
+        rng = np.random.default_rng(seed)
+        m = np.zeros((300, 400), np.uint8)
+        for _ in range(40):
+            x, y = rng.integers(0, 380), rng.integers(0, 280)
+            w, h = rng.integers(2, 120), rng.integers(2, 60)
+            m[y:y + h, x:x + w] = 255
+        c = label_components(m)
+        thick = component_thickness(c)
+        length = np.maximum(c.boxes[:, 2], c.boxes[:, 3])
+        ref = (length >= 17) & ~((thick <= 13) & (length >= 4.0 * np.maximum(thick, 1.0)))
+        ref[0] = False
+        np.testing.assert_array_equal(screen_components(c, min_length=17, max_line_width=13, line_elongation=4.0), ref)
