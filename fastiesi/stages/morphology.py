@@ -172,7 +172,8 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
 
 def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> NDArray[np.uint8]:
     """Pixels of horizontal and vertical lines: runs at least ``min_length`` long whose extent
-    across, counted over such runs only, is at most ``max_width`` (0/255 uint8).
+    across, counted over such runs only, is at most ``max_width``, and which are not flanked on
+    both sides across by the rest of the mask (0/255 uint8).
 
     This is the paper's line screen (4.2.3: lines up to 13 px wide are not objects) applied to
     pixels rather than to whole components, so that a shelf board, a door or window frame or a
@@ -186,9 +187,19 @@ def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> N
     lines = np.zeros_like(mask)
     along_h = np.ones((1, min_length), np.uint8)
     across_h = np.ones((max_width + 1, 1), np.uint8)
-    for along, across in ((along_h, across_h), (along_h.T, across_h.T)):
+    column = np.ones((max_width + 2, 1), np.uint8)
+    for along, across, flank in ((along_h, across_h, column), (along_h.T, across_h.T, column.T)):
         runs = _opening(mask, along)
-        lines |= runs & ~_opening(runs, across)
+        # Thin within the long runs: a board is thin even where a good stands on it, so it is cut
+        # away from the good as well ...
+        found = runs & ~_opening(runs, across)
+        # ... unless the rest of the mask flanks it within the line width on both sides across:
+        # then it is the middle of something wider (the strip down a bottle through its neck).
+        rest = mask & ~found
+        kh, kw = flank.shape
+        before = cv2.dilate(rest, flank, anchor=(kw - 1, kh - 1))  # rest within reach above / left
+        after = cv2.dilate(rest, flank, anchor=(0, 0))  # ... below / right
+        lines |= found & ~(before & after)
     return lines
 
 

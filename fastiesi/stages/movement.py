@@ -284,18 +284,51 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
     return [replaced.get(id(o), o) for o in objects if id(o) not in used]
 
 
+def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, own_gray: NDArray[np.uint8],
+                   other_gray: NDArray[np.uint8], regions: DepthRegions, cfg: Config, first_label: int) -> list[_Candidate]:
+    """Object-sized parts of a changed object that stayed in place, present in its own frame's
+    mask and absent from the other's: a bottle taken off a shelf that the segmentation had
+    welded to the wall's picture frame leaves the welded blob in place, minus the bottle."""
+    x, y, w, h = whole.box
+    m, _ = own.components.mask(whole.label)
+    part = (m & ~(other.mask[y:y + h, x:x + w] > 0)).astype(np.uint8) * np.uint8(255)
+    part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    out = []
+    for c in _blobs(part, regions, cfg, offset=(x, y)):
+        cm = (label_components(part).labels[c.box[1] - y:c.box[1] - y + c.box[3],
+                                            c.box[0] - x:c.box[0] - x + c.box[2]] == c.label)
+        if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc:
+            out.append(replace(c, label=first_label + len(out), high=whole.high))
+    return out
+
+
 def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
-              pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[TrackedObject]:
+              pre_kps: KeypointSets | None, post_kps: KeypointSets | None,
+              frames: tuple[FrameObjects, FrameObjects, NDArray[np.uint8], NDArray[np.uint8], DepthRegions] | None = None,
+              ) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     gone: list[_Candidate] = []
 
-    def in_place(p: _Candidate) -> bool:  # a post object at the same box and centroid
+    def in_place(p: _Candidate, others: list[_Candidate]) -> bool:  # one at the same box and centroid
         return any(_iou(p.box, q.box) >= cfg.movement.same_place_iou and np.hypot(
             q.centroid[0] - p.centroid[0], q.centroid[1] - p.centroid[1]) <= cfg.movement.moved_min_displacement_px
-            for q in post_c)
+            for q in others)
 
+    # Objects still in place (their pixels unchanged as a whole, or a post object at the same
+    # box) may have lost or gained a part (see _parts_changed).
+    parts_gone: list[_Candidate] = []
+    parts_new: list[_Candidate] = []
+    if frames is not None:
+        pre_f, post_f, pre_g, post_g, regions = frames
+        base = 1 << 20  # part labels never collide with component labels
+        for p in pre_c:
+            if not p.changed or in_place(p, post_c):
+                parts_gone += _parts_changed(p, pre_f, post_f, pre_g, post_g, regions, cfg, base + len(parts_gone))
+        for q in post_c:
+            if not q.changed or in_place(q, pre_c):
+                parts_new += _parts_changed(q, post_f, pre_f, post_g, pre_g, regions, cfg, 2 * base + len(parts_new))
     # Pixels changed (light, a neighbour's shadow) but the object is still where it was: unchanged.
-    pre_c = [replace(p, changed=False) if p.changed and in_place(p) else p for p in pre_c]
+    pre_c = [replace(p, changed=False) if p.changed and in_place(p, post_c) else p for p in pre_c]
     for p in pre_c:
         if not p.changed:
             out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
@@ -305,7 +338,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     # A changed post object lying on an unchanged pre object is that object, seen differently.
     still = [p for p in pre_c if not p.changed]
     appeared = [q for q in post_c if q.changed
-                and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)]
+                and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)] + parts_new
+    gone += parts_gone
     used: set[int] = set()
     for g, q in _pair_nearby(gone, appeared, cfg, pre_kps, post_kps):
         if q is None:
@@ -339,22 +373,26 @@ def density_binarize(edges: NDArray[np.uint8], *, config: Config | None = None) 
     return lut[density]
 
 
-def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config) -> list[_Candidate]:
+def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config,
+           offset: tuple[int, int] = (0, 0)) -> list[_Candidate]:
     """Object-sized blobs of a change mask, after the length and line screens (4.2.3) and the
-    area classes (Table 1): a sliver along a shifted edge is a line, not an object."""
+    area classes (Table 1): a sliver along a shifted edge is a line, not an object. ``offset``
+    places a mask cut from a larger frame (boxes and centroids come back in frame coordinates)."""
     comps: Components = label_components(mask)
     mv = cfg.movement
     keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
                              line_elongation=mv.line_elongation)
     out = []
+    ox, oy = offset
     for lab in np.nonzero(keep)[0]:
         x, y, w, h = (int(v) for v in comps.boxes[lab])
+        x, y = x + ox, y + oy
         m, off = comps.mask(int(lab))
-        region = object_placement(m, regions, offset=off).region
+        region = object_placement(m, regions, offset=(off[0] + ox, off[1] + oy)).region
         cls = classify_area(float(comps.areas[lab]), region, config=cfg.classify)
         if cls not in OBJECT_CLASSES:
             continue
-        cx, cy = (float(v) for v in comps.centroids[lab])
+        cx, cy = float(comps.centroids[lab][0]) + ox, float(comps.centroids[lab][1]) + oy
         out.append(_Candidate(int(lab), cls, region, int(comps.areas[lab]), (x, y, w, h), (cx, cy), True, True))  # type: ignore[arg-type]
     return out
 
@@ -475,7 +513,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
-                        pre_keypoints, post_keypoints)
+                        pre_keypoints, post_keypoints, (pre_objects, post_objects, pre_gray, post_gray, regions))
     if high_mask.any():
         roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,

@@ -186,3 +186,13 @@ class TestNestedMorphology:
     def test_kernels_must_ascend(self):
         with pytest.raises(InputError):
             nested_morphology(np.zeros((10, 10), np.uint8), kernels=(7, 3), min_object_area=10)
+
+    def test_tall_bottle_is_not_cut_down_its_neck(self):
+        # A 17 px wide body with a 7 px neck, 60 px tall in all: the columns through the neck
+        # are long vertical runs, but across they are as wide as the body below.
+        m = np.zeros((80, 60), np.uint8)
+        m[25:70, 20:37] = 255
+        m[10:25, 25:32] = 255
+        lines = thin_lines(m, max_width=13, min_length=52)
+        assert not lines[25:70].any()
+        assert lines[10:25].any()  # the neck alone is thin (the paper's line width)

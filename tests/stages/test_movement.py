@@ -89,6 +89,22 @@ class TestLowPath:
         assert sum(o.moved for o in r.objects) == 2  # the shift, and the box that appeared
 
 
+    def test_part_leaving_a_welded_blob_is_tracked(self):
+        # A box standing against a picture frame is segmented as one blob with it. The box drops
+        # to the floor: the blob stays in place, minus the box, and the drop is still a fall.
+        pre = np.full((600, 800), 120, np.uint8)
+        cv2.rectangle(pre, (300, 100), (400, 170), 200, -1)
+        cv2.rectangle(pre, (300, 100), (400, 170), 30, 3)
+        post = pre.copy()
+        cv2.rectangle(pre, (401, 140), (426, 170), 40, -1)  # the box, touching the frame
+        cv2.rectangle(post, (401, 420), (426, 450), 40, -1)  # ... fallen 280 px
+        r = _detect(pre, post)
+        assert r.falls == 1
+        (fell,) = [o for o in r.objects if o.fell]
+        assert fell.bbox_before is not None and abs(fell.bbox_before[0] - 401) <= 3
+        assert sum(o.moved for o in r.objects) == 1  # the blob itself did not move
+
+
 class TestNcc:
     def test_invariant_to_brightness_and_contrast(self):
         rng = np.random.default_rng(1)
