@@ -317,7 +317,7 @@ def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files
     from .stages.people import PeopleRemover
     from .synth import render_intensity
 
-    pair = render_intensity(7, seed=6, falls=True, shake="slight", noise_sigma=2.0, jpeg_quality=90, people=(0, 1))
+    pair = render_intensity(7, seed=1, falls=True, shake="slight", noise_sigma=2.0, jpeg_quality=90, people=(0, 1))
     out.mkdir(parents=True, exist_ok=True)
     pre_p, post_p = out / "pre.jpg", out / "post.jpg"
     cv2.imwrite(str(pre_p), pair.pre)

@@ -213,7 +213,13 @@ class PeopleConfig:
     exclude_overlap: float = _f(
         0.3,
         "choice: paper 2.4 keeps people from counting as moved objects; a candidate object with "
-        "30 % of its pixels under a person mask (either frame) is not an object",
+        "30 % of its pixels under a person mask (either frame, grown by exclude_margin_px) is not "
+        "an object",
+    )
+    exclude_margin_px: int = _f(
+        15,
+        "choice: the inpainted region's rim can leave edges (a seam against what the mask cut "
+        "through); candidates are excluded within 15 px around each person mask",
     )
     hog_min_score: float = _f(
         0.70,

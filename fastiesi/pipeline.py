@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -173,7 +174,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                              (float(rigid.translation[0]), float(rigid.translation[1])), rigid.angle_deg, len(stable))
     x, y, w, h = crop
     win = (slice(y, y + h), slice(x, x + w))
-    exclude = _people_mask(removed, rigid, pair.pre.shape[:2])
+    exclude = _people_mask(removed, rigid, pair.pre.shape[:2], cfg.people.exclude_margin_px)
     pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
     with _timed(timings, "complexity"):
         cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
@@ -201,8 +202,9 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
 
 
 def _people_mask(removed: dict[str, PeopleInFrame], rigid: RigidTransform,
-                 shape: tuple[int, int]) -> NDArray[np.bool_] | None:
-    """Union of the pre frame's person mask and the post frame's, registered to the pre frame."""
+                 shape: tuple[int, int], margin: int) -> NDArray[np.bool_] | None:
+    """Union of the pre frame's person mask and the post frame's, registered to the pre frame,
+    grown by ``margin`` px (the inpainted rim)."""
     masks = []
     if "pre" in removed and removed["pre"].mask.any():
         masks.append(removed["pre"].mask)
@@ -213,6 +215,8 @@ def _people_mask(removed: dict[str, PeopleInFrame], rigid: RigidTransform,
     out = np.zeros(shape, bool)
     for m in masks:
         out |= m
+    if margin > 0:
+        out = cv2.dilate(out.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1,) * 2)) > 0
     return out
 
 

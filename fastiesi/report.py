@@ -202,7 +202,8 @@ def render_overlay(image: NDArray[np.uint8], assessment: Assessment, *,
     """Draw the evidence on a copy of the (analysed, post) frame.
 
     Depth arcs as thin lines, each object's post box in its class colour (moved thick, static
-    thin), fallen objects crossed, and a header with the intensity and rule.
+    thin), fallen objects crossed, removed people's boxes in white, and a header with the
+    intensity and rule.
     """
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise InputError(f"overlay needs an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
@@ -227,6 +228,17 @@ def render_overlay(image: NDArray[np.uint8], assessment: Assessment, *,
             p0 = tuple(int(round(v)) for v in o.centroid_before)
             p1 = tuple(int(round(v)) for v in o.centroid_after)
             cv2.arrowedLine(out, p0, p1, colour, 1, cv2.LINE_AA, tipLength=0.2)
+    for person in assessment.people_removed:  # where people were removed (2.4), in white
+        b = person["box"]
+        corners = np.array([[b["x0"], b["y0"]], [b["x1"], b["y0"]], [b["x0"], b["y1"]], [b["x1"], b["y1"]]])
+        if person["frame"] == "post" and assessment.shake is not None:
+            sh = assessment.shake  # post boxes are in post pixels: register them like the frame
+            t = np.radians(sh.rotation_deg)
+            corners = corners @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T + sh.translation_px
+        (x0, y0), (x1, y1) = corners.min(axis=0).astype(int), corners.max(axis=0).astype(int)
+        cv2.rectangle(out, (x0, y0), (x1, y1), (255, 255, 255), 1)
+        cv2.putText(out, f"person removed ({person['frame']})", (x0 + 2, max(y0 - 4, 36)),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
     if assessment.status == "incomplete":
         head = "incomplete: " + (assessment.reason or "")
     elif assessment.status == "ok":

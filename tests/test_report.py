@@ -63,6 +63,17 @@ class TestOverlay:
         assert (out[357:364, 1] > 200).any()             # far arc at 0.6H
         assert (out[500, 1] == 128).all()                # and nothing between them
 
+    def test_removed_people_are_boxed_where_the_registered_frame_has_them(self):
+        import dataclasses
+
+        a = sample()
+        shift = dataclasses.replace(a.shake, translation_px=(10.0, 0.0), rotation_deg=0.0)
+        a = dataclasses.replace(a, shake=shift, people_removed=[
+            {"frame": "post", "box": {"x0": 100.0, "y0": 100.0, "x1": 200.0, "y1": 300.0, "score": 0.9},
+             "mask_pixels": 5000}])
+        out = render_overlay(np.full((600, 800, 3), 128, np.uint8), a)
+        assert (out[200, 110] == 255).all() and (out[200, 100] == 128).all()  # moved by the shake
+
     def test_bad_image(self):
         with pytest.raises(InputError):
             render_overlay(np.zeros((10, 10), np.uint8), sample())
