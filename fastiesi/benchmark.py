@@ -45,6 +45,7 @@ class BenchSettings:
     workers: int = 0  # 0: every core
     backend: str = "cpu"
     cold: bool = True  # measure a fresh interpreter too
+    baseline_pairs: int = 0  # run bench/baseline.py (the plain pipeline) on this many pairs
 
 
 def bench_pairs(n: int, *, seed: int = 100) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -194,7 +195,31 @@ def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
     }
     if s.cold:
         result["cold_start"] = _cold_start(pairs[0])
+    if s.baseline_pairs:
+        result["baseline"] = _baseline(pairs[: s.baseline_pairs], totals)
     return result
+
+
+BASELINE = Path(__file__).resolve().parents[1] / "bench" / "baseline.py"
+
+
+def _baseline(pairs: list[tuple[np.ndarray, np.ndarray]], ours_ms: list[float]) -> dict[str, Any]:
+    """The plain pipeline of bench/baseline.py (a repository file, not part of the package)."""
+    import importlib.util
+
+    if not BASELINE.is_file():
+        raise InputError(f"the baseline needs the repository's {BASELINE.relative_to(BASELINE.parents[1])}")
+    spec = importlib.util.spec_from_file_location("fastiesi_bench_baseline", BASELINE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        runs = [module.assess_plain(pre, post) for pre, post in pairs]
+    except ImportError as exc:  # scikit-image / scikit-learn are the bench extra's
+        return {"skipped": f"the baseline needs {exc.name or 'its libraries'}: pip install 'fastiesi[bench]'"}
+    stages = {k: _percentiles([r.get(k, 0.0) for r in runs]) for k in runs[0]}
+    ours = float(np.median(ours_ms))
+    return {"pairs": len(runs), "ms": stages, "speedup": round(stages["total"]["p50"] / ours, 2)}
 
 
 def format_table(r: dict[str, Any]) -> str:
@@ -211,6 +236,12 @@ def format_table(r: dict[str, Any]) -> str:
                  f"({t['single_process_one_thread_pairs_per_s']:.2f} with OpenCV on one thread), "
                  f"{t['batch_pairs_per_s']:.2f} on {t['workers']} single-threaded processes "
                  f"({t['speedup']:.2f}x; {t['speedup_over_one_thread']:.2f}x the one-thread rate)")
+    if "baseline" in r and "skipped" in r["baseline"]:
+        lines.append(f"plain baseline: skipped ({r['baseline']['skipped']})")
+    elif "baseline" in r:
+        b = r["baseline"]
+        lines.append(f"plain baseline (bench/baseline.py, {b['pairs']} pairs): {b['ms']['total']['p50']:.0f} ms a pair; "
+                     f"ours is {b['speedup']:.1f}x faster")
     if "cold_start" in r:
         cs = r["cold_start"]
         lines.append(f"cold start: import {cs['import_ms']:.0f} ms, first pair {cs['first_ms']:.0f} ms, "

@@ -295,12 +295,15 @@ def bench(
     workers: Annotated[int, typer.Option(min=0, help="Processes for the batch run (0: every core).")] = 0,
     backend: Annotated[str, typer.Option(help="cpu (the GPU backend is not in this build).")] = "cpu",
     cold: Annotated[bool, typer.Option("--cold/--no-cold", help="Also time a fresh interpreter.")] = True,
+    baseline: Annotated[int, typer.Option(min=0, help="Pairs to run through the plain baseline "
+                                                      "(bench/baseline.py; needs scikit-learn).")] = 2,
 ) -> None:
     """Measure latency per stage, throughput, cold start and memory on this machine."""
     from .benchmark import BenchSettings, format_table, run_benchmark, write_result
 
     typer.echo(f"benchmarking {pairs} rendered pairs x {repeats} ...")
-    r = run_benchmark(BenchSettings(pairs=pairs, repeats=repeats, workers=workers, backend=backend, cold=cold))
+    r = run_benchmark(BenchSettings(pairs=pairs, repeats=repeats, workers=workers, backend=backend, cold=cold,
+                                    baseline_pairs=baseline))
     j, png = write_result(r, out)
     typer.echo(format_table(r))
     typer.echo(f"result: {j}  chart: {png}")

@@ -293,10 +293,12 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     m, _ = own.components.mask(whole.label)
     part = (m & ~(other.mask[y:y + h, x:x + w] > 0)).astype(np.uint8) * np.uint8(255)
     part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    if not part.any():
+        return []
     out = []
+    labels = label_components(part).labels  # the labelling _blobs sees: same labels
     for c in _blobs(part, regions, cfg, offset=(x, y)):
-        cm = (label_components(part).labels[c.box[1] - y:c.box[1] - y + c.box[3],
-                                            c.box[0] - x:c.box[0] - x + c.box[2]] == c.label)
+        cm = labels[c.box[1] - y:c.box[1] - y + c.box[3], c.box[0] - x:c.box[0] - x + c.box[2]] == c.label
         if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc:
             out.append(replace(c, label=first_label + len(out), high=whole.high))
     return out
