@@ -1,0 +1,26 @@
+"""The accuracy bar of issue 4 on the full rendered set (slow: ``make test-all`` or ``pytest -m slow``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fastiesi.evaluate import cases, evaluate, summarize
+
+
+def test_summary_scores_exact_and_within_one():
+    from fastiesi.evaluate import Case, Outcome
+
+    c = Case(7, 0, "room", "none", False, 0.0, 2.0, None)
+    outs = [Outcome(c, 7, 7, "ok", (1, 0, 0, 0), (1, 0, 0, 0), (5, 1, 1, 1), (5, 1, 1, 1), 0, 0, "low", 0.2),
+            Outcome(c, 7, 8, "ok", (1, 0, 0, 0), (3, 0, 0, 0), (5, 1, 1, 1), (5, 1, 1, 1), 0, 0, "low", 0.2)]
+    s = summarize(outs)
+    assert s["all"]["exact"] == 0.5 and s["all"]["within_one"] == 1.0
+    assert s["all"]["moved_mae"]["small_objects"] == 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 4: the bar (95 % exact, 100 % within one) is not met yet; "
+                   "see bench/results/accuracy-*.json")
+def test_full_set_meets_the_bar():
+    _, summary = evaluate(cases(8, 4))
+    assert summary["all"]["exact"] >= 0.95 and summary["all"]["within_one"] == 1.0
