@@ -32,7 +32,7 @@ from .stages.preprocess import Enhanced, enhance
 from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
 from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_image, warp_to_pre
 from .stages.people import PeopleInFrame, PeopleRemover, describe_removed
-from .stages.segment import segment_objects
+from .stages.segment import FrameMasks, segment_objects
 
 PEOPLE_OFF = "people removal (2.4) off: people walking through would count as moved objects"
 
@@ -58,6 +58,7 @@ class Reference:
     original_shape: tuple[int, int]
     notes: tuple[str, ...] = ()
     people: PeopleInFrame | None = None  # set when built with a PeopleRemover; image is then inpainted
+    masks: FrameMasks | None = None  # the frame-wide segmentation (4.2), cropped for each pair
 
     @classmethod
     def from_frame(cls, pre: ImageLike, *, config: Config | None = None,
@@ -71,7 +72,8 @@ class Reference:
             image = removed.image
         enh = enhance(image, config=cfg.enhance)
         features = detect_features(enh.filtered, config=cfg.quality)
-        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed)
+        masks = FrameMasks(enh.filtered, config=cfg)
+        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed, masks)
 
 
 def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,
@@ -139,7 +141,7 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
             pre_feat = detect_features(pre_enh.filtered, config=cfg.quality)
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
-    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed)
+    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks)
     result.fallbacks[:0] = fallbacks
     if people is not None:
         result.people_removed = describe_removed(removed)
@@ -148,7 +150,8 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
 
 
 def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
-                timings: dict[str, float], removed: dict[str, PeopleInFrame]) -> Assessment:
+                timings: dict[str, float], removed: dict[str, PeopleInFrame],
+                pre_masks: FrameMasks | None) -> Assessment:
     inputs = pair.describe()
     with _timed(timings, "preprocess"):
         post_enh = enhance(pair.post, config=cfg.enhance)
@@ -179,7 +182,11 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     with _timed(timings, "complexity"):
         cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
     with _timed(timings, "segment"):
-        pre_objects = segment_objects(pre_gray, config=cfg, high_mask=cmap.high_mask)
+        # The pre frame is segmented whole (once per camera with a Reference) and cropped; the
+        # post frame, registered, has black edges outside the crop, so it is segmented cropped.
+        if pre_masks is None:
+            pre_masks = FrameMasks(pre_enh.filtered, config=cfg)
+        pre_objects = pre_masks.objects(win, high_mask=cmap.high_mask)
         post_objects = segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask)
     regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):

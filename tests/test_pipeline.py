@@ -68,3 +68,5 @@ class TestReference:
         a, b = assess(pair.pre, pair.post), assess(ref, pair.post)
         assert a.shake == b.shake and a.crop == b.crop
         assert b.inputs["pre"] == a.inputs["pre"] == "<pre array>"
+        # The cached frame-wide segmentation gives the very same objects and intensity.
+        assert a.intensity == b.intensity and a.classes == b.classes and a.objects == b.objects

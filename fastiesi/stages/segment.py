@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..config import DEFAULT_CONFIG, Config
+from ..errors import InputError
 from .components import Components, label_components, screen_components
 from .edges import multiscale_canny
 from .morphology import nested_morphology, region_adaptive_median, region_kernel_sizes, thin_lines
@@ -36,6 +37,66 @@ class FrameObjects:
         return [int(i) for i in np.nonzero(self.is_object)[0]]
 
 
+class FrameMasks:
+    """The expensive, frame-wide part of the segmentation of one frame (edges, median, nested
+    morphology), computed once and reusable for any crop of the frame: a camera's pre frame is
+    segmented once (:class:`fastiesi.pipeline.Reference`) and every pair crops from it.
+
+    ``shelved`` (the high-complexity variant, see :func:`segment_objects`) is computed on first
+    use, since only mixed and high-complexity pairs need it.
+    """
+
+    def __init__(self, gray: NDArray[np.uint8], *, config: Config | None = None,
+                 edges: NDArray[np.uint8] | None = None) -> None:
+        self.config = cfg = config or DEFAULT_CONFIG
+        mv = cfg.movement
+        self.edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
+        thick = cv2.dilate(self.edges, _K3)
+        sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
+        self._cleaned = region_adaptive_median(thick, sizes)
+        self._smallest = int(min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central,
+                                                               cfg.classify.near)))
+        self.solid = nested_morphology(self._cleaned, kernels=mv.morphology_kernels, min_object_area=self._smallest)
+        self._shelved: NDArray[np.uint8] | None = None
+
+    @property
+    def shelved(self) -> NDArray[np.uint8]:
+        if self._shelved is None:
+            mv = self.config.movement
+            self._shelved = nested_morphology(self._cleaned, kernels=mv.morphology_kernels[:1],
+                                              min_object_area=self._smallest,
+                                              min_hole_solidity=mv.hole_min_solidity)
+        return self._shelved
+
+    def objects(self, window: tuple[slice, slice] | None = None,
+                high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
+        """The frame's objects within ``window`` (a crop), with the shelving variant where
+        ``high_mask`` (the crop's shape) is True."""
+        win = window or (slice(None), slice(None))
+        solid = self.solid[win]
+        if high_mask is not None and high_mask.any():
+            if high_mask.shape != solid.shape:
+                raise InputError(f"high_mask shape {high_mask.shape} differs from the window's {solid.shape}")
+            solid = np.where(high_mask, self.shelved[win], solid)
+        return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config)
+
+
+def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:
+    """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation."""
+    mv = cfg.movement
+    solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    k = mv.line_detach_kernel
+    if k > 1:
+        solid = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    lines = thin_lines(solid, max_width=mv.max_line_width_px,
+                       min_length=int(round(mv.line_elongation * mv.max_line_width_px)))
+    solid = cv2.morphologyEx(solid & ~lines, cv2.MORPH_OPEN, _K3)
+    comps = label_components(solid)
+    keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
+                             line_elongation=mv.line_elongation)
+    return FrameObjects(edges, solid, comps, keep)
+
+
 def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
                     edges: NDArray[np.uint8] | None = None,
                     high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
@@ -55,26 +116,4 @@ def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
         around its goods is not an object interior), so each good stays its own component once
         the boards are cut away as lines.
     """
-    cfg = config or DEFAULT_CONFIG
-    mv = cfg.movement
-    e = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
-    thick = cv2.dilate(e, _K3)
-    sizes = region_kernel_sizes(e, grid=mv.median_regions, kernels=mv.median_kernels)
-    cleaned = region_adaptive_median(thick, sizes)
-    smallest = min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central, cfg.classify.near))
-    solid = nested_morphology(cleaned, kernels=mv.morphology_kernels, min_object_area=int(smallest))
-    if high_mask is not None and high_mask.any():
-        shelved = nested_morphology(cleaned, kernels=mv.morphology_kernels[:1], min_object_area=int(smallest),
-                                    min_hole_solidity=mv.hole_min_solidity)
-        solid = np.where(high_mask, shelved, solid)
-    solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    k = mv.line_detach_kernel
-    if k > 1:
-        solid = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    lines = thin_lines(solid, max_width=mv.max_line_width_px,
-                       min_length=int(round(mv.line_elongation * mv.max_line_width_px)))
-    solid = cv2.morphologyEx(solid & ~lines, cv2.MORPH_OPEN, _K3)
-    comps = label_components(solid)
-    keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
-                             line_elongation=mv.line_elongation)
-    return FrameObjects(e, solid, comps, keep)
+    return FrameMasks(gray, config=config, edges=edges).objects(high_mask=high_mask)
