@@ -354,6 +354,12 @@ class MovementConfig:
         "choice: paper 4.2.3 screens lines from objects; an opening by a 5x5 square after the "
         "morphology cuts the 1-3 px wall/floor lines that would otherwise join objects together",
     )
+    covered_fraction: float = _f(
+        0.5,
+        "choice: paper 4.2.3 counts an object that appeared when it has no partner; one whose "
+        "pixels are at least half foreground in the pre frame too is the same things segmented "
+        "differently (welded into a blob), not a new object; its changed parts count as gone",
+    )
     hole_min_solidity: float = _f(
         0.8,
         "choice: paper 4.2.3 fills holes after each closing; in high-complexity (shelving) areas only "

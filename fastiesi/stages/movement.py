@@ -354,9 +354,25 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
                                  moved, moved and _fell(g, q.centroid, cfg), "low"))
     for q in appeared:
-        if q.label not in used:
-            out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
+        if q.label in used:
+            continue
+        if frames is not None and _covered(q, frames[1], frames[0], cfg):
+            # The pre frame's objects there, welded into one blob: they are counted already,
+            # and whichever of them changed is counted as gone (moved) by itself.
+            continue
+        out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _covered(c: _Candidate, own: FrameObjects, other: FrameObjects, cfg: Config) -> bool:
+    """Whether an unpaired object's pixels are mostly foreground in the other frame too: then it
+    did not appear; the segmentation cut the same things differently (goods welded into one
+    blob in one frame and not in the other)."""
+    if c.label >= 1 << 20:  # parts are differences of the two masks by construction
+        return False
+    x, y, w, h = c.box
+    m, _ = own.components.mask(c.label)
+    return float((other.mask[y:y + h, x:x + w][m] > 0).mean()) >= cfg.movement.covered_fraction
 
 
 # --------------------------------------------------------------------------------------------

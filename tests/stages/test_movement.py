@@ -105,6 +105,19 @@ class TestLowPath:
         assert sum(o.moved for o in r.objects) == 1  # the blob itself did not move
 
 
+    def test_neighbours_welded_by_a_shift_count_one_move(self):
+        # Three boxes 12 px apart; the middle one slides 8 px right and touches its neighbour,
+        # so the post frame has one blob where the pre frame had two. One object moved.
+        pre = np.full((600, 800), 120, np.uint8)
+        post = pre.copy()
+        for x, w in ((250, 50), (312, 60), (384, 50)):
+            cv2.rectangle(pre, (x, 300), (x + w, 340), 40, -1)
+        for x, w in ((250, 50), (323, 60), (384, 50)):
+            cv2.rectangle(post, (x, 300), (x + w, 340), 40, -1)
+        r = _detect(pre, post)
+        assert sum(o.moved for o in r.objects) == 1
+
+
 class TestNcc:
     def test_invariant_to_brightness_and_contrast(self):
         rng = np.random.default_rng(1)
