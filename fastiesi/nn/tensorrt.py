@@ -29,6 +29,7 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
+from ..backend.kernels import cupy
 from ..errors import InputError, MissingDependencyError
 from .onnx_session import ModelSignature, TensorSpec
 
@@ -47,13 +48,6 @@ def tensorrt() -> Any:
     return trt
 
 
-@functools.lru_cache(maxsize=1)
-def cupy() -> Any:
-    try:
-        import cupy as cp  # noqa: PLC0415
-    except ImportError:
-        raise MissingDependencyError("cupy", extra="cu13", purpose="TensorRT device buffers") from None
-    return cp
 
 
 # --------------------------------------------------------------------------------------------
