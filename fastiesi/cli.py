@@ -274,12 +274,14 @@ def eval_(
     out: Annotated[Path, typer.Option(help="JSON result file.")] = Path("eval-out/accuracy.json"),
     rooms: Annotated[int, typer.Option(min=0, help="Room (low-complexity) pairs per intensity.")] = 8,
     stores: Annotated[int, typer.Option(min=0, help="Store (high-complexity) pairs per intensity.")] = 4,
+    people: Annotated[int, typer.Option(min=0, help="Room pairs with people walking through, per intensity "
+                                                    "(assessed with the built-in people remover).")] = 2,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Processes (default: every core).")] = None,
 ) -> None:
     """Score the engine on rendered scenes with known truth (exact / within one degree)."""
     from .evaluate import cases, evaluate, format_table, write_result
 
-    selected = cases(rooms, stores)
+    selected = cases(rooms, stores, people)
     typer.echo(f"evaluating {len(selected)} rendered pairs ...")
     outcomes, summary = evaluate(selected, workers=workers)
     write_result(outcomes, summary, out)

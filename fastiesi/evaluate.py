@@ -1,7 +1,8 @@
 """End-to-end accuracy on rendered scenes with known truth (``fastiesi eval``, ``make eval``).
 
 The set covers V..IX in low-complexity rooms and high-complexity stores, with camera shake
-(none / slight / obvious), falls, lighting changes, sensor noise and JPEG compression. Each pair
+(none / slight / obvious), falls, lighting changes, sensor noise and JPEG compression, and rooms
+with people walking through (assessed with the built-in people remover, 2.4). Each pair
 is rendered by :mod:`fastiesi.synth`, assessed by :func:`fastiesi.pipeline.assess`, and scored:
 exact intensity, within one degree, and the absolute error of moved counts per class.
 """
@@ -34,6 +35,7 @@ class Case:
     lighting: float
     noise_sigma: float
     jpeg_quality: int | None
+    people: tuple[int, int] = (0, 0)  # people standing in the pre / post frame (removed, 2.4)
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,11 @@ class Outcome:
     seconds: float
 
 
-def cases(per_intensity_room: int = 8, per_intensity_store: int = 4, *, first_seed: int = 0) -> list[Case]:
-    """The evaluation set: every intensity V..IX, each with a deterministic spread of conditions."""
+def cases(per_intensity_room: int = 8, per_intensity_store: int = 4, per_intensity_people: int = 2, *,
+          first_seed: int = 0) -> list[Case]:
+    """The evaluation set: every intensity V..IX, each with a deterministic spread of conditions;
+    the ``people`` rooms have someone walking in (and in some, someone else walking out), and are
+    assessed with the built-in people remover."""
     out: list[Case] = []
     for layout, n in (("room", per_intensity_room), ("store", per_intensity_store)):
         for intensity in range(5, 10):
@@ -67,6 +72,10 @@ def cases(per_intensity_room: int = 8, per_intensity_store: int = 4, *, first_se
                     falls = True  # a fall to VII, then the shake's +1: the two corrections together
                 out.append(Case(intensity, seed, layout, shake, falls, lighting=(0.0, 0.5, 1.0)[k % 3],  # type: ignore[arg-type]
                                 noise_sigma=2.0 if k % 2 == 0 else 4.0, jpeg_quality=(None, 90, 75)[k % 3]))
+    for intensity in range(5, 10):
+        for k in range(per_intensity_people):
+            out.append(Case(intensity, first_seed + 20 + k, "room", "slight", False, 0.0, 2.0, 90,
+                            people=(k % 2, 1)))
     return out
 
 
@@ -74,10 +83,14 @@ def run_case(case: Case) -> Outcome:
     from .pipeline import assess
     from .synth.scene import render_intensity
 
+    from .stages.people import PeopleRemover
+
     pair = render_intensity(case.intensity, seed=case.seed, falls=case.falls, shake=case.shake, layout=case.layout,
-                            lighting=case.lighting, noise_sigma=case.noise_sigma, jpeg_quality=case.jpeg_quality)
+                            lighting=case.lighting, noise_sigma=case.noise_sigma, jpeg_quality=case.jpeg_quality,
+                            people=case.people)
+    remover = PeopleRemover.default() if any(case.people) else None
     t0 = time.perf_counter()
-    a = assess(pair.pre, pair.post)
+    a = assess(pair.pre, pair.post, people=remover)
     dt = time.perf_counter() - t0
     got_m = tuple(a.classes[c].moved if c in a.classes else 0 for c in OBJECT_CLASSES)
     got_t = tuple(a.classes[c].total if c in a.classes else 0 for c in OBJECT_CLASSES)
@@ -100,7 +113,8 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
 
     out: dict[str, Any] = {"all": block(outcomes)}
     for layout in ("room", "store"):
-        out[layout] = block([o for o in outcomes if o.case.layout == layout])
+        out[layout] = block([o for o in outcomes if o.case.layout == layout and not any(o.case.people)])
+    out["people"] = block([o for o in outcomes if any(o.case.people)])
     out["by_intensity"] = {str(i): block([o for o in outcomes if o.truth_intensity == i]) for i in range(5, 10)}
     return out
 
@@ -126,7 +140,7 @@ def write_result(outcomes: list[Outcome], summary: dict[str, Any], path: Path) -
 
 def format_table(summary: dict[str, Any]) -> str:
     lines = [f"{'set':<10}{'pairs':>6}{'exact':>8}{'within 1':>10}   moved MAE (small, light, furn., heavy)"]
-    for name in ("room", "store", "all"):
+    for name in ("room", "store", "people", "all"):
         b = summary[name]
         if not b["pairs"]:
             continue
