@@ -15,6 +15,7 @@ the object's centroid).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +112,15 @@ class DepthRegions:
         code[ry < far.y(rx, xp)] = FAR
         return code
 
+    def codes_at(self, xs: NDArray[np.integer], ys: NDArray[np.integer]) -> NDArray[np.uint8]:
+        """:meth:`region_codes` of integer pixel positions, looked up in the frame's region map
+        (computed once per frame geometry) instead of evaluating the arcs for every pixel."""
+        h, w = self.frame_shape
+        fx, fy = xs + self.origin[0], ys + self.origin[1]
+        if fx.size and (fx.min() < 0 or fy.min() < 0 or fx.max() >= w or fy.max() >= h):
+            return self.region_codes(xs, ys)  # outside the frame: evaluate directly
+        return _frame_region_map(self.frame_shape, self.config)[fy, fx]
+
     def region_of_point(self, x: float, y: float) -> Region:
         return REGIONS[int(self.region_codes(np.array([x]), np.array([y]))[0])]
 
@@ -120,6 +130,13 @@ class DepthRegions:
         ys = xp.arange(h, dtype=xp.float64)[:, None]
         xs = xp.arange(w, dtype=xp.float64)[None, :]
         return self.region_codes(xs, ys, xp)
+
+
+@functools.lru_cache(maxsize=8)
+def _frame_region_map(frame_shape: tuple[int, int], config: DepthConfig) -> NDArray[np.uint8]:
+    m = DepthRegions(frame_shape, config=config).region_map(frame_shape)
+    m.setflags(write=False)  # shared between callers
+    return m
 
 
 def longest_edge_verticality(mask: NDArray[np.bool_]) -> float:
@@ -176,7 +193,7 @@ def object_placement(mask: NDArray[np.bool_], regions: DepthRegions, *,
     bottom = int(ys.max())
     bottom_xs = xs[ys == bottom]
     lowest = (float(np.median(bottom_xs)), float(bottom))
-    codes = regions.region_codes(xs, ys)
+    codes = regions.codes_at(xs, ys)
     lowest_code = int(regions.region_codes(np.array([lowest[0]]), np.array([lowest[1]]))[0])
     spans = bool(codes.min() != codes.max())
     if not spans:

@@ -47,6 +47,14 @@ class TestRegionMap:
         for x, y in rng.integers(0, [160, 120], size=(200, 2)):
             assert m[y, x] == {"near": NEAR, "central": CENTRAL, "far": FAR}[reg.region_of_point(x, y)]
 
+    @pytest.mark.parametrize("origin", [(0, 0), (6, 2), (13, 9)])
+    def test_lookup_matches_the_arcs(self, origin):
+        rng = np.random.default_rng(origin[0])
+        r = DepthRegions((600, 800), origin=origin)
+        xs = rng.integers(0, 800 - origin[0], 5000)
+        ys = rng.integers(0, 600 - origin[1], 5000)
+        np.testing.assert_array_equal(r.codes_at(xs, ys), r.region_codes(xs, ys))
+
     def test_bad_geometry(self):
         with pytest.raises(InputError):
             DepthRegions((0, 800))
