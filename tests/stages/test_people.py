@@ -62,6 +62,29 @@ class TestPersonInOneFrame:
         assert report["people_removed"][0]["box"]["x0"] == walker.truth.people_post[0][0]
 
 
+    def test_reference_with_people_gives_the_same_report(self, walker):
+        from fastiesi.pipeline import Reference
+
+        def remover():
+            return PeopleRemover(KnownBoxes([walker.truth.people_post]), GrabCutSegmenter(), PyramidInpainter())
+
+        plain = assess(walker.pre, walker.post, people=PeopleRemover(
+            KnownBoxes([[], walker.truth.people_post]), GrabCutSegmenter(), PyramidInpainter()))
+        ref = Reference.from_frame(walker.pre, people=PeopleRemover(KnownBoxes([[]]), GrabCutSegmenter(),
+                                                                     PyramidInpainter()))
+        cached = assess(ref, walker.post, people=remover())
+        assert cached.intensity == plain.intensity and cached.objects == plain.objects
+        assert cached.people_removed == plain.people_removed
+
+    def test_reference_without_people_says_so(self, walker):
+        from fastiesi.pipeline import Reference
+
+        ref = Reference.from_frame(walker.pre)
+        a = assess(ref, walker.post, people=PeopleRemover(KnownBoxes([walker.truth.people_post]),
+                                                          GrabCutSegmenter(), PyramidInpainter()))
+        assert any("skipped for the pre frame" in f for f in a.fallbacks)
+
+
 class TestFromModels:
     def test_sam_needs_both_files(self, tmp_path):
         with pytest.raises(InputError, match="both"):
