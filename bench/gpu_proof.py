@@ -29,7 +29,10 @@ from fastiesi.backend.gpu_ops import (  # noqa: E402
     box_morph_gpu,
     edge_density_gpu,
     region_median_gpu,
+    saliency_gpu,
 )
+from fastiesi.config import DEFAULT_CONFIG  # noqa: E402
+from fastiesi.stages.preprocess import saliency  # noqa: E402
 from fastiesi.stages.edges import edge_density  # noqa: E402
 from fastiesi.stages.morphology import region_adaptive_median  # noqa: E402
 
@@ -58,6 +61,12 @@ def parity() -> dict[str, bool]:
                                     for i in range(3))
     ok["region_median_binary_u8"] = all((cp.asnumpy(region_median_gpu(gx, SIZES))[i]
                                          == region_adaptive_median(x[i], SIZES)).all() for i in range(3))
+    c = DEFAULT_CONFIG.enhance
+    smooth = np.stack([cv2.GaussianBlur(a[i], (0, 0), 2) for i in range(3)])
+    sal = cp.asnumpy(saliency_gpu(cp.asarray(smooth), centre_sigma=c.saliency_center_sigma,
+                                  surround_sigma=c.saliency_surround_sigma))
+    ok["saliency (gaussian_blur_f32), within 1 grey level"] = all(
+        np.abs(sal[i].astype(int) - saliency(smooth[i]).astype(int)).max() <= 1 for i in range(3))
     # Connected components (Numba CUDA union-find): same partition and statistics as OpenCV.
     from fastiesi.backend.ccl_cuda import label_components_cuda
     from fastiesi.stages.components import label_components
@@ -111,6 +120,13 @@ def timings() -> list[dict]:
             lambda k=k: cndi.grey_dilation(x, size=(1, k, k), mode="constant"), "grey_dilation", 4 * plane)
         row(f"erode_u8 k={k}", lambda k=k: box_morph_gpu(x, k, "erode"),
             lambda k=k: cndi.grey_erosion(x, size=(1, k, k)), "grey_erosion", 4 * plane)
+    c = DEFAULT_CONFIG.enhance
+    row("saliency (2 gaussian_blur_f32)", lambda: saliency_gpu(a, centre_sigma=c.saliency_center_sigma,
+                                                              surround_sigma=c.saliency_surround_sigma),
+        lambda: cp.abs(cndi.gaussian_filter(a.astype(cp.float32), (0, c.saliency_center_sigma, c.saliency_center_sigma))
+                       - cndi.gaussian_filter(a.astype(cp.float32), (0, c.saliency_surround_sigma,
+                                                                     c.saliency_surround_sigma))),
+        "gaussian_filter x2", 2 * plane)
     row("region_median_binary_u8", lambda: region_median_gpu(x, SIZES),
         lambda: cndi.median_filter(x, size=(1, 5, 5), mode="nearest"), "median_filter (5x5)", 2 * plane)
     # Labelling: kernels and statistics on the device; the wrapper's host-side renumbering is

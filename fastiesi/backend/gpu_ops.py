@@ -3,7 +3,8 @@
 Each takes an (H, W) or (N, H, W) uint8 CuPy array (a batch of frames of one size) and returns
 the same shape; nothing leaves the device. The CPU equivalents they are tested against:
 ``edges.edge_density``, ``cv2.absdiff`` + ``cv2.threshold``, ``cv2.dilate`` / ``cv2.erode`` with
-square kernels (the CPU path's border rules), ``morphology.region_adaptive_median``.
+square kernels (the CPU path's border rules), ``morphology.region_adaptive_median``,
+``preprocess.saliency``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,33 @@ def box_morph_gpu(mask: Any, kernel: int, op: Literal["dilate", "erode"]) -> Any
     args = (np.int32(h), np.int32(w), np.int32(kernel // 2))
     get_kernel("box_morph_u8", f"{op}_rows_u8")(_grid(b), _BLOCK, (b, tmp) + args)
     get_kernel("box_morph_u8", f"{op}_cols_u8")(_grid(b), _BLOCK, (tmp, out) + args)
+    return out[0] if single else out
+
+
+def _gaussian_f32(batch: Any, sigma: float) -> Any:
+    """OpenCV's GaussianBlur(ksize=(0, 0), sigma) for float32 planes: same taps, same border."""
+    import cv2
+
+    cp = cupy()
+    ksize = int(round(sigma * 4 * 2 + 1)) | 1  # OpenCV's automatic size for float images
+    taps = cp.asarray(cv2.getGaussianKernel(ksize, sigma, cv2.CV_32F).ravel())
+    _, h, w = batch.shape
+    tmp, out = cp.empty_like(batch), cp.empty_like(batch)
+    args = (np.int32(h), np.int32(w), taps, np.int32(ksize // 2))
+    get_kernel("gaussian_blur_f32", "gaussian_rows_f32")(_grid(batch), _BLOCK, (batch, tmp) + args)
+    get_kernel("gaussian_blur_f32", "gaussian_cols_f32")(_grid(batch), _BLOCK, (tmp, out) + args)
+    return out
+
+
+def saliency_gpu(gray: Any, *, centre_sigma: float, surround_sigma: float) -> Any:
+    """Centre-surround saliency (2.1.4) of each image, rescaled to 0..255 per image, as
+    ``stages.preprocess.saliency`` computes it (to within one grey level: float rounding)."""
+    b, single = _batch(gray, "gray")
+    cp = cupy()
+    g = b.astype(cp.float32)
+    s = cp.abs(_gaussian_f32(g, centre_sigma) - _gaussian_f32(g, surround_sigma))
+    peak = cp.maximum(s.reshape(len(s), -1).max(axis=1), 1.0)[:, None, None]
+    out = (s * (255.0 / peak) + 0.5).astype(cp.uint8)
     return out[0] if single else out
 
 

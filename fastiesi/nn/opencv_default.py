@@ -56,6 +56,9 @@ class HogPeopleDetector:
         return out
 
 
+GRABCUT_SEED = 24  # any fixed value: determinism, not a tuned constant
+
+
 class GrabCutSegmenter:
     """Box-prompted GrabCut: the box's outside is background, its inside probably foreground;
     run on a crop around the box (the box grown by a quarter) to keep it fast."""
@@ -85,6 +88,9 @@ class GrabCutSegmenter:
                 continue
             gc = np.zeros(crop.shape[:2], np.uint8)
             bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+            # GrabCut seeds its colour models with k-means on OpenCV's thread RNG, whose state
+            # depends on what ran before: reseed it, so the same frame gives the same mask.
+            cv2.setRNGSeed(GRABCUT_SEED)
             cv2.grabCut(crop, gc, rect, bgd, fgd, self.config.grabcut_iterations, cv2.GC_INIT_WITH_RECT)
             full[cy0:cy1, cx0:cx1] = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
             masks.append(full)

@@ -23,6 +23,7 @@ from fastiesi.backend.gpu_ops import (  # noqa: E402
     box_morph_gpu,
     edge_density_gpu,
     region_median_gpu,
+    saliency_gpu,
 )
 
 
@@ -66,6 +67,20 @@ def test_region_median():
     got = cp.asnumpy(region_median_gpu(cp.asarray(x), sizes))
     for i in range(2):
         np.testing.assert_array_equal(got[i], region_adaptive_median(x[i], sizes))
+
+
+def test_saliency_within_one_grey_level():
+    from fastiesi.config import DEFAULT_CONFIG
+    from fastiesi.stages.preprocess import saliency
+
+    c = DEFAULT_CONFIG.enhance
+    rng = np.random.default_rng(3)
+    x = cv2.GaussianBlur(rng.integers(0, 256, (2, 240, 320), dtype=np.uint8).transpose(1, 2, 0), (0, 0), 2)
+    x = np.ascontiguousarray(x.transpose(2, 0, 1))
+    got = cp.asnumpy(saliency_gpu(cp.asarray(x), centre_sigma=c.saliency_center_sigma,
+                                  surround_sigma=c.saliency_surround_sigma))
+    for i in range(2):
+        assert np.abs(got[i].astype(int) - saliency(x[i]).astype(int)).max() <= 1
 
 
 def test_single_image_keeps_its_shape():

@@ -15,14 +15,15 @@ SOURCES = sorted(p.stem for p in KERNEL_DIR.glob("*.cu"))
 
 
 def test_there_are_kernels():
-    assert {"edge_density_u8", "absdiff_threshold_u8", "box_morph_u8", "region_median_binary_u8"} <= set(SOURCES)
+    assert {"edge_density_u8", "absdiff_threshold_u8", "box_morph_u8", "region_median_binary_u8",
+            "gaussian_blur_f32"} <= set(SOURCES)
 
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_kernels_are_extern_c_and_named_by_op_and_dtype(source):
     names = re.findall(r'extern "C" __global__ void (\w+)\(', kernel_source(source))
     assert names, f"{source}.cu has no extern \"C\" kernel"
-    assert all(n.endswith("_u8") for n in names)
+    assert all(n.endswith(("_u8", "_f32")) for n in names)
 
 
 @pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc not on PATH")

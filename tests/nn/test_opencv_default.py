@@ -86,3 +86,17 @@ class TestPyramidInpainter:
             PyramidInpainter().inpaint(img, np.zeros((40, 40), bool))
         with pytest.raises(InputError, match="whole image"):
             PyramidInpainter().inpaint(img, np.ones((40, 50), bool))
+
+
+def test_grabcut_is_deterministic_whatever_ran_before():
+    from fastiesi.synth import SceneSpec, render_pair
+
+    pair = render_pair(SceneSpec(seed=4, initial_intensity=None, people=(0, 1)))
+    x, y, w, h = pair.truth.people_post[0]
+    img, box = pair.post, PersonBox(x, y, x + w, y + h, 1.0)
+    seg = GrabCutSegmenter()
+    (first,) = seg.segment(img, [box])
+    for state in (1, 12345, 99):
+        cv2.setRNGSeed(state)  # as if other OpenCV code had drawn from the thread's RNG
+        (again,) = seg.segment(img, [box])
+        np.testing.assert_array_equal(first, again)
