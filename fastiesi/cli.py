@@ -352,7 +352,7 @@ def demo(out: Annotated[Path, typer.Option(help="Where the demo writes its files
              [np.sin(np.radians(a.shake.rotation_deg)), np.cos(np.radians(a.shake.rotation_deg))]]) @ (truth[:, :2] @ c + truth[:, 2])
         typer.echo(f"check against truth: rotation error {abs(a.shake.rotation_deg + t.shake_deg):.3f} deg, "
                    f"centre registered to within {np.linalg.norm(measured - c):.2f} px")
-    typer.echo(f"truth vs detected moved/total per class: "
+    typer.echo("truth vs detected moved/total per class: "
                + "; ".join(f"{c}: {tm}/{tt} vs {a.classes[c].moved}/{a.classes[c].total}"
                            for c, tm, tt in zip(OBJECT_CLASSES, t.moved, t.total) if c in a.classes))
     typer.echo(f"truth intensity {ROMAN[t.intensity]}, assessed {a.intensity_roman}")

@@ -10,7 +10,7 @@ appear), the light can change, and both frames get sensor noise and JPEG compres
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import cv2
@@ -21,7 +21,7 @@ from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, REGIONS, Config, ObjectClas
 from ..errors import InputError
 from ..stages.depth import DepthRegions, object_placement
 from ..stages.intensity import Rating, ShakeLevel, rate_intensity
-from .objects import KINDS, KINDS_BY_CLASS, Sprite, make_sprite
+from .objects import KINDS_BY_CLASS, Sprite, make_sprite
 from .person import person_sprite
 from .room import RoomGeometry, render_room
 

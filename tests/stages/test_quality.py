@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fastiesi import InputError
-from fastiesi.stages.quality import (Features, StableMatches, detect_features, judge_quality, judge_spread,
+from fastiesi.stages.quality import (StableMatches, detect_features, judge_quality, judge_spread,
                                      match_stable, within_iqr_fence)
 
 
