@@ -141,6 +141,20 @@ def timings() -> list[dict]:
     return rows
 
 
+def gpu_tests() -> dict:
+    """The gpu-marked pytest suite, where pytest is installed (parity is also checked above)."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("pytest") is None:
+        return {"ran": False, "why": "pytest not installed"}
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "gpu", "-p", "no:cacheprovider",
+                        "tests/backend", "tests/nn/test_tensorrt.py"], cwd=root, capture_output=True, text=True)
+    tail = (r.stdout + r.stderr).strip().splitlines()[-15:]
+    return {"ran": True, "returncode": r.returncode, "tail": tail}
+
+
 def main() -> None:
     dev = cp.cuda.Device()
     props = cp.cuda.runtime.getDeviceProperties(dev.id)
@@ -150,7 +164,8 @@ def main() -> None:
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     ok = parity()
     rows = timings()
-    result = {"device": info, "parity": ok, "kernels": rows,
+    tests = gpu_tests()
+    result = {"device": info, "parity": ok, "kernels": rows, "gpu_tests": tests,
               "note": "pipeline-level GPU figures (pairs/s, p50 latency) need the GPU-resident pipeline, "
                       "which is not built yet (issue 7)"}
     name = f"gpu-proof-{info['date'][:10]}.json"
@@ -158,6 +173,8 @@ def main() -> None:
         Path(d).mkdir(parents=True, exist_ok=True)
         (Path(d) / name).write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(info))
+    if tests.get("ran"):
+        print("gpu tests:", tests["tail"][-1] if tests["tail"] else tests["returncode"])
     print("parity:", "all exact" if all(ok.values()) else {k: v for k, v in ok.items() if not v})
     print(f"{'kernel':<26}{'ours ms':>9}{'ref ms':>9}{'x':>7}{'floor':>8}  reference")
     for r in rows:
