@@ -62,7 +62,7 @@ def main() -> None:
         if im is None:
             continue
         raw = all_scores.detect([im])[0]
-        boxes = [b for b in kept.detect([im])[0] if b.score >= DEFAULT_CONFIG.people.hog_min_score]
+        boxes = kept.detect([im])[0]  # the detector keeps scores >= people.hog_min_score
         truth = PEOPLE.get(name)
         rows.append({"image": f"skimage.data.{name}", "person": truth is not None,
                      "hit": None if truth is None else any(_covers(b, truth) for b in boxes),
@@ -75,8 +75,6 @@ def main() -> None:
             continue
         x, y, w, h = p.truth.people_post[0]
         pre, post = kept.detect([p.pre, p.post])
-        post = [b for b in post if b.score >= DEFAULT_CONFIG.people.hog_min_score]
-        pre = [b for b in pre if b.score >= DEFAULT_CONFIG.people.hog_min_score]
         synth.append({"seed": seed, "raw_scores": [round(b.score, 3) for b in all_scores.detect([p.post])[0]],
                       "hit": any(_covers(b, (x, y, x + w, y + h)) for b in post),
                       "false_positives": len(pre) + sum(not _covers(b, (x, y, x + w, y + h)) for b in post)})

@@ -14,23 +14,18 @@ them consecutive per image on the host side of the statistics, which are small.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
-from ..errors import MissingDependencyError
+from .._optional import optional_module
 
 BLOCK = (16, 16)
 
 
-@functools.lru_cache(maxsize=1)
 def _kernels() -> Any:
-    try:
-        from . import _ccl_kernels  # noqa: PLC0415 - Numba is optional, imported on first use
-    except ImportError:
-        raise MissingDependencyError("numba", extra="cu13", purpose="GPU connected-component labelling") from None
-    return _ccl_kernels
+    optional_module("numba", extra="cu13", purpose="GPU connected-component labelling")
+    return optional_module("fastiesi.backend._ccl_kernels", extra="cu13", purpose="GPU connected-component labelling")
 
 
 def label_components_cuda(masks: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:

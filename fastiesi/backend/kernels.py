@@ -7,19 +7,15 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MissingDependencyError
+from .._optional import optional_module
+from ..errors import InputError
 
 KERNEL_DIR = Path(__file__).resolve().parents[2] / "kernels"
 NVRTC_OPTIONS = ("-std=c++17",)
 
 
-@functools.lru_cache(maxsize=1)
 def cupy() -> Any:
-    try:
-        import cupy as cp  # noqa: PLC0415 - optional, imported on first use (GPU backend, TensorRT buffers)
-    except ImportError:
-        raise MissingDependencyError("cupy", extra="cu13", purpose="the GPU backend") from None
-    return cp
+    return optional_module("cupy", extra="cu13", purpose="the GPU backend and TensorRT device buffers")
 
 
 def kernel_source(source: str) -> str:

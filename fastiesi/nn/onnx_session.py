@@ -5,25 +5,20 @@ ONNX Runtime is an optional dependency (``pip install 'fastiesi[onnx]'``), impor
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import InputError, MissingDependencyError
+from .._optional import optional_module
+from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=1)
 def onnxruntime() -> Any:
     """The ``onnxruntime`` module, or :class:`MissingDependencyError`."""
-    try:
-        import onnxruntime as ort  # noqa: PLC0415 - optional, imported on first use
-    except ImportError:
-        raise MissingDependencyError("onnxruntime", extra="onnx", purpose="running ONNX models") from None
-    return ort
+    return optional_module("onnxruntime", extra="onnx", purpose="running ONNX models")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ TensorRT and CuPy are optional (``fastiesi[trt]``, ``fastiesi[cu12|cu13]``), imp
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -29,8 +28,9 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
+from .._optional import optional_module
 from ..backend.kernels import cupy
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError
 from .onnx_session import ModelSignature, TensorSpec
 
 log = logging.getLogger(__name__)
@@ -39,13 +39,8 @@ Precision = Literal["fp16", "fp32"]
 RECIPE_DIR = Path(__file__).resolve().parents[2] / "engines"  # the repository's engines/
 
 
-@functools.lru_cache(maxsize=1)
 def tensorrt() -> Any:
-    try:
-        import tensorrt as trt  # noqa: PLC0415 - optional, imported on first use
-    except ImportError:
-        raise MissingDependencyError("tensorrt", extra="trt", purpose="building and running TensorRT engines") from None
-    return trt
+    return optional_module("tensorrt", extra="trt", purpose="building and running TensorRT engines")
 
 
 

@@ -69,8 +69,7 @@ class TrackedObject:
     def displacement(self) -> float | None:
         if self.centroid_before is None or self.centroid_after is None:
             return None
-        return float(np.hypot(self.centroid_after[0] - self.centroid_before[0],
-                              self.centroid_after[1] - self.centroid_before[1]))
+        return _distance(self.centroid_before, self.centroid_after)
 
 
 @dataclass
@@ -174,9 +173,11 @@ def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     return inter / union if union else 0.0
 
 
-def _fell(before: _Candidate, after_centroid: tuple[float, float], cfg: Config) -> bool:
-    length = max(before.box[2], before.box[3])
-    return after_centroid[1] - before.centroid[1] > cfg.movement.fall_length_ratio * length
+def _fell(box_before: tuple[int, int, int, int], centroid_before: tuple[float, float],
+          centroid_after: tuple[float, float], cfg: Config) -> bool:
+    """The fall rule (4.4 (1)): a drop of more than 3 lengths (the longest side of the box)."""
+    length = max(box_before[2], box_before[3])
+    return centroid_after[1] - centroid_before[1] > cfg.movement.fall_length_ratio * length
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,8 +279,7 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
             continue
         assert g.bbox_before is not None and g.centroid_before is not None and q.centroid_after is not None
         used.add(id(q))
-        length = max(g.bbox_before[2], g.bbox_before[3])
-        fell = q.centroid_after[1] - g.centroid_before[1] > cfg.movement.fall_length_ratio * length
+        fell = _fell(g.bbox_before, g.centroid_before, q.centroid_after, cfg)
         replaced[id(g)] = replace(g, bbox_after=q.bbox_after, centroid_after=q.centroid_after, fell=fell)
     return [replaced.get(id(o), o) for o in objects if id(o) not in used]
 
@@ -296,8 +296,9 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     if not part.any():
         return []
     out = []
-    labels = label_components(part).labels  # the labelling _blobs sees: same labels
-    for c in _blobs(part, regions, cfg, offset=(x, y)):
+    comps = label_components(part)
+    labels = comps.labels
+    for c in _blobs_of(comps, regions, cfg, offset=(x, y)):
         cm = labels[c.box[1] - y:c.box[1] - y + c.box[3], c.box[0] - x:c.box[0] - x + c.box[2]] == c.label
         if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc:
             out.append(replace(c, label=first_label + len(out), high=whole.high))
@@ -312,9 +313,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     gone: list[_Candidate] = []
 
     def in_place(p: _Candidate, others: list[_Candidate]) -> bool:  # one at the same box and centroid
-        return any(_iou(p.box, q.box) >= cfg.movement.same_place_iou and np.hypot(
-            q.centroid[0] - p.centroid[0], q.centroid[1] - p.centroid[1]) <= cfg.movement.moved_min_displacement_px
-            for q in others)
+        return any(_iou(p.box, q.box) >= cfg.movement.same_place_iou
+                   and _distance(p.centroid, q.centroid) <= cfg.movement.moved_min_displacement_px for q in others)
 
     # Objects still in place (their pixels unchanged as a whole, or a post object at the same
     # box) may have lost or gained a part (see _parts_changed).
@@ -348,11 +348,11 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
         used.add(q.label)
-        disp = float(np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]))
+        disp = _distance(g.centroid, q.centroid)
         same_place = _iou(g.box, q.box) >= cfg.movement.same_place_iou
         moved = disp > cfg.movement.moved_min_displacement_px or not same_place
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
-                                 moved, moved and _fell(g, q.centroid, cfg), "low"))
+                                 moved, moved and _fell(g.box, g.centroid, q.centroid, cfg), "low"))
     for q in appeared:
         if q.label in used:
             continue
@@ -396,7 +396,12 @@ def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config,
     """Object-sized blobs of a change mask, after the length and line screens (4.2.3) and the
     area classes (Table 1): a sliver along a shifted edge is a line, not an object. ``offset``
     places a mask cut from a larger frame (boxes and centroids come back in frame coordinates)."""
-    comps: Components = label_components(mask)
+    return _blobs_of(label_components(mask), regions, cfg, offset)
+
+
+def _blobs_of(comps: Components, regions: DepthRegions, cfg: Config,
+              offset: tuple[int, int] = (0, 0)) -> list[_Candidate]:
+    """:func:`_blobs` of an already labelled mask (candidates keep the component labels)."""
     mv = cfg.movement
     keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
                              line_elongation=mv.line_elongation)
@@ -487,9 +492,9 @@ def _pair_blobs(blobs: list[_Candidate], cfg: Config) -> list[tuple[_Candidate, 
         g = left.pop(0)
         reach = cfg.movement.shift_pair_reach * max(g.box[2], g.box[3])
         near = [q for q in left if min(g.area, q.area) / max(g.area, q.area) >= cfg.movement.match_min_area_ratio
-                and np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]) <= reach]
+                and _distance(g.centroid, q.centroid) <= reach]
         if near:
-            q = min(near, key=lambda q: np.hypot(q.centroid[0] - g.centroid[0], q.centroid[1] - g.centroid[1]))
+            q = min(near, key=lambda q: _distance(g.centroid, q.centroid))
             left.remove(q)
             pairs.append((g, q))
         else:
