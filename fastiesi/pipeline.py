@@ -55,9 +55,10 @@ os.register_at_fork(after_in_child=_forget_pool)
 def _together(f: Callable[[], A], g: Callable[[], B]) -> tuple[A, B]:
     """Run the pre frame's and the post frame's share of a stage side by side.
 
-    OpenCV and NumPy release the GIL, so two threads use two cores for the stages whose work is
-    per frame (enhancement, features, segmentation). Where OpenCV was told to use one thread
-    (a batch worker per core, see fastiesi.benchmark), both run here in turn.
+    OpenCV and NumPy release the GIL, so two threads use two cores for the segmentation, whose
+    steps are mostly single-threaded (enhancement and AKAZE gained nothing this way: OpenCV
+    already spreads them over the cores; bench/NOTES.md). Where OpenCV was told to use one
+    thread (a batch worker per core, see fastiesi.benchmark), both run here in turn.
     """
     global _PAIR_POOL
     if cv2.getNumThreads() <= 1 or (os.cpu_count() or 1) <= 1:
@@ -165,20 +166,15 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
                     fallbacks.append("people removal (2.4) skipped for the pre frame: its Reference was built "
                                      "without a PeopleRemover")
             pair.post = removed["post"].image
-        timings.update({k: v for k, v in people.timings_ms.items()})
+        timings.update(people.timings_ms)
     if ref is None:
         with _timed(timings, "preprocess"):
-            pre_enh, post_enh = _together(lambda: enhance(pair.pre, config=cfg.enhance),
-                                          lambda: enhance(pair.post, config=cfg.enhance))
+            pre_enh = enhance(pair.pre, config=cfg.enhance)
         with _timed(timings, "features"):
-            pre_feat, post_feat = _together(lambda: detect_features(pre_enh.filtered, config=cfg.quality),
-                                            lambda: detect_features(post_enh.filtered, config=cfg.quality))
-        post_work: tuple[Enhanced, Features] | None = (post_enh, post_feat)
+            pre_feat = detect_features(pre_enh.filtered, config=cfg.quality)
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
-        post_work = None
-    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks,
-                         post_work)
+    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks)
     result.fallbacks[:0] = fallbacks
     if people is not None:
         result.people_removed = describe_removed(removed)
@@ -188,15 +184,12 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
 
 def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
                 timings: dict[str, float], removed: dict[str, PeopleInFrame],
-                pre_masks: FrameMasks | None, post_work: tuple[Enhanced, Features] | None) -> Assessment:
+                pre_masks: FrameMasks | None) -> Assessment:
     inputs = pair.describe()
-    if post_work is None:
-        with _timed(timings, "preprocess"):
-            post_enh = enhance(pair.post, config=cfg.enhance)
-        with _timed(timings, "features"):
-            post_feat = detect_features(post_enh.filtered, config=cfg.quality)
-    else:
-        post_enh, post_feat = post_work
+    with _timed(timings, "preprocess"):
+        post_enh = enhance(pair.post, config=cfg.enhance)
+    with _timed(timings, "features"):
+        post_feat = detect_features(post_enh.filtered, config=cfg.quality)
     with _timed(timings, "quality"):
         stable = match_stable(pre_feat, post_feat, config=cfg.quality)
         verdict = judge_quality(stable.distances, config=cfg.quality)
