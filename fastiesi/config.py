@@ -333,7 +333,11 @@ class MovementConfig:
     median_regions: tuple[int, int] = _f((3, 3), "paper 4.2.2: nine regions of the same size")
     kmeans_clusters: int = _f(3, "paper 4.3: K-means, three classes of edge density")
     density_binarize: int = _f(57, "paper 4.3: binarisation of the clustered density at 57")
-    saliency_diff_binarize: int = _f(25, "paper 4.3: saliency difference binarised at 25")
+    saliency_diff_binarize: int = _f(
+        25,
+        "paper 4.3: saliency difference binarised at 25; choice: the same grey-level difference "
+        "is what counts as changed when a welded blob is split by its motion (stages/welded.py)",
+    )
     fall_length_ratio: float = _f(
         3.0,
         "paper 4.4 (1): fallen = vertical displacement > 3x the object's length; 'length' read as "

@@ -45,6 +45,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
+from .welded import motion_split, ncc, smooth
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
@@ -136,15 +137,7 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
         grown[y - y0:y - y0 + bh, x - x0:x - x0 + bw] = mask
         sel = cv2.dilate(grown, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
         a, b = a[sel], b[sel]
-    a, b = a.ravel(), b.ravel()
-    a -= a.mean()
-    b -= b.mean()
-    na, nb = float(np.sqrt(a @ a)), float(np.sqrt(b @ b))
-    if na < 1e-6 and nb < 1e-6:
-        return 1.0
-    if na < 1e-6 or nb < 1e-6:
-        return 0.0
-    return float(a @ b) / (na * nb)
+    return ncc(a, b)
 
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
@@ -305,6 +298,90 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     return out
 
 
+Shift = tuple[int, int]
+
+
+def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObjects, own_s: NDArray[np.uint8],
+                  other_s: NDArray[np.uint8], own_raw: NDArray[np.uint8], regions: DepthRegions,
+                  cfg: Config) -> tuple[list[_Candidate], list[_Candidate], list[tuple[_Candidate, Shift]]]:
+    """Changed objects cut into the part that moved and the part that stayed (:mod:`.welded`).
+
+    Returns the candidates left whole (to be paired by area), the static parts, and the moving
+    parts with their shift to the other frame (their partner is known: no pairing needed).
+    """
+    mv = cfg.movement
+    whole: list[_Candidate] = []
+    held: list[_Candidate] = []
+    moved: list[tuple[_Candidate, Shift]] = []
+    for c in cands:
+        if c.label >= 1 << 20:  # parts of _parts_changed have no component mask
+            whole.append(c)
+            continue
+        x, y, w, h = c.box
+        m, _ = own.components.mask(c.label)
+        split = motion_split(m, c.box, own_s, other_s, reach=int(mv.shift_pair_reach * max(w, h)),
+                             level=mv.saliency_diff_binarize, min_ncc=mv.unchanged_ncc, own_raw=own_raw,
+                             other_objects=other.mask)
+        if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
+            whole.append(c)
+            continue
+        static = _blobs(split.static.astype(np.uint8) * np.uint8(255), regions, cfg, offset=(x, y))
+        if not static:  # what stayed is no object (a floor patch, a seam): the blob moved whole
+            whole.append(c)
+            continue
+        held += [replace(p, high=c.high, changed=False) for p in static]
+        moving = _blobs(split.moving.astype(np.uint8) * np.uint8(255), regions, cfg, offset=(x, y))
+        moved += [(replace(p, high=c.high), split.shift) for p in moving]
+    return whole, held, moved
+
+
+def _shifted_box(box: tuple[int, int, int, int], d: Shift) -> tuple[int, int, int, int]:
+    return box[0] + d[0], box[1] + d[1], box[2], box[3]
+
+
+def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether at least half of box ``a`` lies in box ``b``."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return 2 * ix * iy >= a[2] * a[3]
+
+
+def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: tuple, cfg: Config,
+                  ) -> tuple[list[_Candidate], list[_Candidate], list[TrackedObject]]:
+    """:func:`_split_welded` on both sides: the moving parts found from either frame (once), the
+    static parts of pre blobs (objects that did not move; those of post blobs are the same things,
+    counted from the pre frame), and what is left to pair. A whole blob holding the other side's
+    moving part is that weld seen from one side only: a post one is dropped (its static part is
+    counted in the pre frame), a pre one stays in place (its moving part is counted already)."""
+    pre_f, post_f, pre_g, post_g, regions = frames
+    pre_s, post_s = smooth(pre_g), smooth(post_g)
+    gone, held, pre_moves = _split_welded(gone, pre_f, post_f, pre_s, post_s, pre_g, regions, cfg)
+    appeared, _, post_moves = _split_welded(appeared, post_f, pre_f, post_s, pre_s, post_g, regions, cfg)
+    out = []
+    for p, d in pre_moves:
+        after = _shifted_box(p.box, d)
+        c_after = (p.centroid[0] + d[0], p.centroid[1] + d[1])
+        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, after, p.centroid, c_after,
+                                 True, _fell(p.box, p.centroid, c_after, cfg), "low"))
+    origins = []
+    for q, d in post_moves:
+        before = _shifted_box(q.box, d)
+        if any(_iou(before, p.box) >= cfg.movement.same_place_iou for p, _ in pre_moves):
+            continue
+        origins.append(before)
+        c_before = (q.centroid[0] + d[0], q.centroid[1] + d[1])
+        out.append(TrackedObject(q.object_class, q.region, q.area, before, q.box, c_before, q.centroid,
+                                 True, _fell(before, c_before, q.centroid, cfg), "low"))
+    destinations = [o.bbox_after for o in out[:len(pre_moves)]]
+    appeared = [q for q in appeared if not any(_mostly_inside(b, q.box) for b in destinations)]  # type: ignore[arg-type]
+    for g in [g for g in gone if any(_mostly_inside(b, g.box) for b in origins)]:
+        gone.remove(g)
+        held.append(g)
+    out += [TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
+                          False, False, "low") for p in held]
+    return gone, appeared, out
+
+
 def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
               pre_kps: KeypointSets | None, post_kps: KeypointSets | None,
               frames: tuple[FrameObjects, FrameObjects, NDArray[np.uint8], NDArray[np.uint8], DepthRegions] | None = None,
@@ -342,6 +419,10 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     appeared = [q for q in post_c if q.changed
                 and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)] + parts_new
     gone += parts_gone
+    if frames is not None and (gone or appeared):
+        # Changed blobs may be a moved object welded to one that stayed (see .welded).
+        gone, appeared, found = _welded_moves(gone, appeared, frames, cfg)
+        out += found
     used: set[int] = set()
     for g, q in _pair_nearby(gone, appeared, cfg, pre_kps, post_kps):
         if q is None:

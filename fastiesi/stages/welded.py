@@ -1,0 +1,204 @@
+"""Objects welded to a neighbour that stayed put, split by their motion (refines paper 4.2.3).
+
+The paper pairs whole connected components. A side table pushed against a door, or books
+leaning on a picture frame, come out of the segmentation as one component with it; the pair
+then moves as one blob of the wrong size and class (a door with a table is heavy furniture, and
+one moved heavy piece rates IX). The frames themselves say which part moved:
+
+1. **Where the changed pixels went.** The blob's changed pixels (|own - other| above the
+   paper's difference threshold, 25, 4.3) are matched against the other frame within the shift
+   reach (masked sum of squared differences); the best offset is the moving part's shift ``d``.
+2. **Seeds.** A pixel of the blob that agrees with the other frame at ``d`` but not in place,
+   and where the other frame shows background (the object left it), belongs to the part that
+   moved; one that agrees in place but not at ``d``, or that changed only because the moving
+   part now stands on it, to the part that stayed. Uniform insides agree both ways and are left
+   open.
+3. **Watershed.** A marker-based watershed over the frame grows both seeds across the blob,
+   so the cut between the parts follows the strongest edge between them.
+
+Frames are smoothed 3x3 by the caller (:func:`smooth`) so that single noisy pixels neither seed
+nor veto. Nothing is split unless both seeds hold ``min_seed_px`` pixels after a 3x3 opening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+
+_K3 = np.ones((3, 3), np.uint8)
+_PEAK_TIE = 0.02  # correlation scores this close to the best are the same match
+
+
+@dataclass(frozen=True)
+class MotionSplit:
+    """A blob cut in two: ``moving`` and ``static`` are box-sized masks of the blob's own box
+    (together the blob, disjoint); ``shift`` is (dx, dy) from the own frame to the other one."""
+
+    shift: tuple[int, int]
+    moving: NDArray[np.bool_]
+    static: NDArray[np.bool_]
+
+
+def smooth(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The 3x3 box-smoothed frame the split compares (noise and JPEG blocks averaged out)."""
+    return cv2.blur(gray, (3, 3))
+
+
+def _shifted(frame: NDArray[np.uint8], box: tuple[int, int, int, int], d: tuple[int, int]) -> tuple[NDArray[np.int16], NDArray[np.bool_]]:
+    """The box of ``frame`` displaced by ``d``, and where that lies inside the frame."""
+    x, y, w, h = box
+    H, W = frame.shape
+    out = np.zeros((h, w), np.int16)
+    valid = np.zeros((h, w), bool)
+    x0, y0 = x + d[0], y + d[1]
+    cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(W, x0 + w), min(H, y0 + h)
+    if cx0 < cx1 and cy0 < cy1:
+        out[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] = frame[cy0:cy1, cx0:cx1]
+        valid[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] = True
+    return out, valid
+
+
+def ncc(a: NDArray[np.generic], b: NDArray[np.generic]) -> float:
+    """Normalised cross-correlation of two equally long samples (1.0 for identical content up
+    to brightness and contrast; 1.0 for two flat samples, 0.0 for one flat and one not)."""
+    x = a.astype(np.float64).ravel()
+    y = b.astype(np.float64).ravel()
+    x -= x.mean()
+    y -= y.mean()
+    nx, ny = float(np.sqrt(x @ x)), float(np.sqrt(y @ y))
+    if nx < 1e-6 and ny < 1e-6:
+        return 1.0
+    if nx < 1e-6 or ny < 1e-6:
+        return 0.0
+    return float(x @ y) / (nx * ny)
+
+
+def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+                other: NDArray[np.uint8], reach: int) -> tuple[int, int] | None:
+    """Where the changed pixels (with a 3 px ring, so the outline takes part) went: the shift
+    of best zero-mean normalised correlation within ``reach``, the shortest among those within
+    ``_PEAK_TIE`` of the best (a uniform patch matches many places; the object moved least far)."""
+    H, W = own.shape
+    x, y, w, h = box
+    r = 3
+    tx0, ty0, tx1, ty1 = max(0, x - r), max(0, y - r), min(W, x + w + r), min(H, y + h + r)
+    tmask = np.zeros((ty1 - ty0, tx1 - tx0), np.uint8)
+    tmask[y - ty0:y - ty0 + h, x - tx0:x - tx0 + w] = changed
+    tmask = cv2.dilate(tmask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+    wx0, wy0 = max(0, tx0 - reach), max(0, ty0 - reach)
+    wx1, wy1 = min(W, tx1 + reach), min(H, ty1 + reach)
+    score = cv2.matchTemplate(other[wy0:wy1, wx0:wx1].astype(np.float32), own[ty0:ty1, tx0:tx1].astype(np.float32),
+                              cv2.TM_CCOEFF_NORMED, mask=tmask)
+    score = np.nan_to_num(score, nan=-1.0, posinf=-1.0, neginf=-1.0)
+    score[ty0 - wy0, tx0 - wx0] = -1.0  # in place is where they changed, by definition
+    best = float(score.max())
+    if best <= 0:
+        return None
+    ys, xs = np.nonzero(score >= best - _PEAK_TIE)
+    dx, dy = xs + wx0 - tx0, ys + wy0 - ty0
+    i = int(np.argmin(dx * dx + dy * dy))
+    py, px = int(ys[i]), int(xs[i])
+    while True:  # up to that peak's own top (the tie admits its shoulders too)
+        y0, x0 = max(0, py - 1), max(0, px - 1)
+        patch = score[y0:py + 2, x0:px + 2]
+        qy, qx = np.unravel_index(int(np.argmax(patch)), patch.shape)
+        if patch[qy, qx] <= score[py, px]:
+            break
+        py, px = y0 + int(qy), x0 + int(qx)
+    return px + wx0 - tx0, py + wy0 - ty0
+
+
+def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+                 other: NDArray[np.uint8], *, reach: int, level: int = 25, min_seed_px: int = 25,
+                 min_ncc: float = 0.8, own_raw: NDArray[np.uint8] | None = None,
+                 other_objects: NDArray[np.uint8] | None = None) -> MotionSplit | None:
+    """Split a blob of ``own`` into the part that moved and the part that stayed (module doc).
+
+    Parameters
+    ----------
+    mask : (h, w) bool
+        The blob's pixels within its ``box`` (x, y, w, h) of the frame.
+    own, other : (H, W) uint8
+        The blob's frame and the other frame, registered alike, smoothed by :func:`smooth`.
+    reach : int
+        Largest shift searched, in pixels, each way.
+    level : int
+        Grey-level difference that counts as a change (half of it as agreement).
+    min_seed_px : int
+        Smallest seed, after a 3x3 opening, for either part.
+    min_ncc : float
+        Both parts must be what they claim: the moving part (grown 2 px) correlates at least this
+        much with the other frame at the shift, the static part in place. A toppled object
+        overlaps itself in place, but no single shift explains it, so it is not split.
+    own_raw : (H, W) uint8, optional
+        The unsmoothed frame for the watershed's edges (``own`` if not given).
+    other_objects : (H, W) uint8, optional
+        The other frame's object mask (nonzero = object): the moving part's seeds are taken only
+        where the other frame shows background.
+
+    Returns
+    -------
+    MotionSplit or None
+        None when the blob moved (or stayed) as a whole, or its changes match nothing in reach.
+    """
+    if own.shape != other.shape or own.ndim != 2:
+        raise InputError(f"frames must be 2-D and alike, got {own.shape} and {other.shape}")
+    x, y, w, h = box
+    if mask.shape != (h, w):
+        raise InputError(f"mask shape {mask.shape} differs from the box's {(h, w)}")
+    a = own[y:y + h, x:x + w]
+    in_place = cv2.absdiff(a, other[y:y + h, x:x + w]).astype(np.int16)
+    changed = mask & (in_place > level)
+    if int(changed.sum()) < min_seed_px:
+        return None
+    d = _best_shift(changed, box, own, other, reach)
+    if d is None:
+        return None
+    at_d, valid = _shifted(other, box, d)
+    moved_diff = np.abs(a.astype(np.int16) - at_d)
+    agree = valid & (moved_diff <= level // 2)
+    # What moved left its place: it agrees with the other frame at d, and where it stood the
+    # other frame shows background. (A uniform door behind a table pushed onto it agrees at d
+    # too, but there the other frame shows the table, foreground.)
+    left = changed & agree
+    if other_objects is not None:
+        left &= other_objects[y:y + h, x:x + w] == 0
+    moving = cv2.morphologyEx(left.astype(np.uint8), cv2.MORPH_OPEN, _K3)
+    # What stayed agrees in place and not at d, or changed only because the moving part now
+    # stands on it (a door behind the table that was pushed against it).
+    covered, _ = _shifted(moving, (0, 0, w, h), (-d[0], -d[1]))
+    stayed = ((in_place <= level // 2) | (covered > 0)) & valid & (moved_diff > level)
+    static = cv2.morphologyEx((mask & stayed).astype(np.uint8), cv2.MORPH_OPEN, _K3)
+    if int(moving.sum()) < min_seed_px or int(static.sum()) < min_seed_px:
+        return None
+    # Markers: 1 moving, 2 static, 3 outside the blob (so neither floods around it).
+    markers = np.full((h + 2, w + 2), 3, np.int32)
+    inner = markers[1:-1, 1:-1]
+    inner[mask] = 0
+    inner[moving > 0] = 1
+    inner[static > 0] = 2
+    raw = (own if own_raw is None else own_raw)
+    crop = cv2.copyMakeBorder(raw[y:y + h, x:x + w], 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    cv2.watershed(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), markers)
+    lab = markers[1:-1, 1:-1]
+    # Watershed lines (-1) join the moving part where they touch it.
+    near_moving = cv2.dilate((lab == 1).astype(np.uint8), _K3) > 0
+    moving_part = mask & ((lab == 1) | ((lab == -1) & near_moving))
+    static_part = mask & ~moving_part
+    if not moving_part.any() or not static_part.any():
+        return None
+    # Each part is checked over itself grown 2 px (its outline), less the other part, and the
+    # static part less where the moving part now stands in the other frame (it is hidden there).
+    k5 = np.ones((5, 5), np.uint8)
+    covered, _ = _shifted(moving_part.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
+    grown_moving = (cv2.dilate(moving_part.astype(np.uint8), k5) > 0) & valid & ~static_part
+    grown_static = (cv2.dilate(static_part.astype(np.uint8), k5) > 0) & ~moving_part & ~(cv2.dilate(covered, _K3) > 0)
+    if (ncc(a[grown_moving], at_d[grown_moving]) < min_ncc
+            or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
+        return None
+    return MotionSplit(d, moving_part, static_part)
