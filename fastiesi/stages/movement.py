@@ -319,7 +319,7 @@ def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObject
             continue
         x, y, w, h = c.box
         m, _ = own.components.mask(c.label)
-        split = motion_split(m, c.box, own_s, other_s, reach=int(mv.shift_pair_reach * max(w, h)),
+        split = motion_split(m, c.box, own_s, other_s, reach_lengths=mv.shift_pair_reach,
                              level=mv.saliency_diff_binarize, min_ncc=mv.unchanged_ncc, own_raw=own_raw,
                              other_objects=other.mask)
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:

@@ -32,6 +32,7 @@ from ..errors import InputError
 
 _K3 = np.ones((3, 3), np.uint8)
 _PEAK_TIE = 0.02  # correlation scores this close to the best are the same match
+_COARSE_PEAKS = 4  # coarse-scale peaks refined at full scale
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ def _shifted(frame: NDArray[np.uint8], box: tuple[int, int, int, int], d: tuple[
 
 def ncc(a: NDArray[np.generic], b: NDArray[np.generic]) -> float:
     """Normalised cross-correlation of two equally long samples (1.0 for identical content up
-    to brightness and contrast; 1.0 for two flat samples, 0.0 for one flat and one not)."""
+    to brightness and contrast; 1.0 for two flat samples, 0.0 for one flat and one not, or for
+    empty ones: no evidence of agreement)."""
+    if a.size == 0:
+        return 0.0
     x = a.astype(np.float64).ravel()
     y = b.astype(np.float64).ravel()
     x -= x.mean()
@@ -78,11 +82,44 @@ def ncc(a: NDArray[np.generic], b: NDArray[np.generic]) -> float:
     return float(x @ y) / (nx * ny)
 
 
+def _scores(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8],
+            in_place: tuple[int, int] | None) -> NDArray[np.float32]:
+    """Masked zero-mean normalised correlation of ``template`` at every place in ``window``;
+    -1 where undefined (a flat place) and at ``in_place`` (row, col), where by definition the
+    changed pixels do not match."""
+    score = cv2.matchTemplate(window.astype(np.float32), template.astype(np.float32), cv2.TM_CCOEFF_NORMED,
+                              mask=tmask)
+    score = np.nan_to_num(score, nan=-1.0, posinf=-1.0, neginf=-1.0)
+    if in_place is not None and 0 <= in_place[0] < score.shape[0] and 0 <= in_place[1] < score.shape[1]:
+        score[in_place] = -1.0
+    return score
+
+
+def _nearest_peak(score: NDArray[np.float32], origin: tuple[int, int]) -> tuple[int, int] | None:
+    """(row, col) of the best score, the one nearest ``origin`` among those within
+    ``_PEAK_TIE`` of the best (a uniform patch matches many places; the object moved least
+    far), climbed to its own top (the tie admits a peak's shoulders too)."""
+    best = float(score.max())
+    if best <= 0:
+        return None
+    ys, xs = np.nonzero(score >= best - _PEAK_TIE)
+    i = int(np.argmin((ys - origin[0]) ** 2 + (xs - origin[1]) ** 2))
+    py, px = int(ys[i]), int(xs[i])
+    while True:
+        y0, x0 = max(0, py - 1), max(0, px - 1)
+        patch = score[y0:py + 2, x0:px + 2]
+        qy, qx = np.unravel_index(int(np.argmax(patch)), patch.shape)
+        if patch[qy, qx] <= score[py, px]:
+            return py, px
+        py, px = y0 + int(qy), x0 + int(qx)
+
+
 def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
                 other: NDArray[np.uint8], reach: int) -> tuple[int, int] | None:
-    """Where the changed pixels (with a 3 px ring, so the outline takes part) went: the shift
-    of best zero-mean normalised correlation within ``reach``, the shortest among those within
-    ``_PEAK_TIE`` of the best (a uniform patch matches many places; the object moved least far)."""
+    """Where the changed pixels (with a 3 px ring, so the outline takes part) went within
+    ``reach``: :func:`_nearest_peak` of their correlation with the other frame; for templates
+    of 16 px and more, searched at 1/2 or 1/4 scale first and refined at full scale around the
+    best coarse peaks."""
     H, W = own.shape
     x, y, w, h = box
     r = 3
@@ -90,31 +127,53 @@ def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own:
     tmask = np.zeros((ty1 - ty0, tx1 - tx0), np.uint8)
     tmask[y - ty0:y - ty0 + h, x - tx0:x - tx0 + w] = changed
     tmask = cv2.dilate(tmask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+    template = own[ty0:ty1, tx0:tx1]
     wx0, wy0 = max(0, tx0 - reach), max(0, ty0 - reach)
-    wx1, wy1 = min(W, tx1 + reach), min(H, ty1 + reach)
-    score = cv2.matchTemplate(other[wy0:wy1, wx0:wx1].astype(np.float32), own[ty0:ty1, tx0:tx1].astype(np.float32),
-                              cv2.TM_CCOEFF_NORMED, mask=tmask)
-    score = np.nan_to_num(score, nan=-1.0, posinf=-1.0, neginf=-1.0)
-    score[ty0 - wy0, tx0 - wx0] = -1.0  # in place is where they changed, by definition
-    best = float(score.max())
-    if best <= 0:
+    window = other[wy0:max(ty1, min(H, ty1 + reach)), wx0:max(tx1, min(W, tx1 + reach))]
+    home = (ty0 - wy0, tx0 - wx0)  # the template's own place, in window positions
+    side = min(template.shape)
+    f = 4 if side >= 48 else 2 if side >= 16 else 1
+    if f == 1:
+        peak = _nearest_peak(_scores(window, template, tmask, home), home)
+    else:
+        def small(im: NDArray[np.uint8]) -> NDArray[np.uint8]:
+            return cv2.resize(im, (im.shape[1] // f, im.shape[0] // f), interpolation=cv2.INTER_AREA)
+
+        coarse_mask = (small(tmask * np.uint8(255)) >= 128).astype(np.uint8)
+        if not coarse_mask.any():
+            return None
+        coarse = _scores(small(window), small(template), coarse_mask, (home[0] // f, home[1] // f))
+        # The coarse peaks near the best are refined at full scale, within one coarse step each;
+        # the full-scale scores decide (coarse scores blur two motions' peaks together).
+        best = float(coarse.max())
+        if best <= 0:
+            return None
+        tops = (coarse >= best - 2 * _PEAK_TIE) & (coarse >= cv2.dilate(coarse, _K3))
+        ys, xs = np.nonzero(tops)
+        order = np.argsort(-coarse[ys, xs])[:_COARSE_PEAKS]
+        th, tw = template.shape
+        found: list[tuple[float, int, int]] = []
+        for cy, cx in zip(ys[order], xs[order]):
+            oy0, ox0 = max(0, int(cy) * f - f), max(0, int(cx) * f - f)
+            sub = window[oy0:int(cy) * f + f + th, ox0:int(cx) * f + f + tw]
+            if sub.shape[0] < th or sub.shape[1] < tw:
+                continue
+            fine = _scores(sub, template, tmask, (home[0] - oy0, home[1] - ox0))
+            py, px = np.unravel_index(int(np.argmax(fine)), fine.shape)
+            found.append((float(fine[py, px]), oy0 + int(py), ox0 + int(px)))
+        if not found or max(v for v, _, _ in found) <= 0:
+            return None
+        top = max(v for v, _, _ in found)
+        _, py, px = min((t for t in found if t[0] >= top - _PEAK_TIE),
+                        key=lambda t: (t[1] - home[0]) ** 2 + (t[2] - home[1]) ** 2)
+        peak = (py, px)
+    if peak is None:
         return None
-    ys, xs = np.nonzero(score >= best - _PEAK_TIE)
-    dx, dy = xs + wx0 - tx0, ys + wy0 - ty0
-    i = int(np.argmin(dx * dx + dy * dy))
-    py, px = int(ys[i]), int(xs[i])
-    while True:  # up to that peak's own top (the tie admits its shoulders too)
-        y0, x0 = max(0, py - 1), max(0, px - 1)
-        patch = score[y0:py + 2, x0:px + 2]
-        qy, qx = np.unravel_index(int(np.argmax(patch)), patch.shape)
-        if patch[qy, qx] <= score[py, px]:
-            break
-        py, px = y0 + int(qy), x0 + int(qx)
-    return px + wx0 - tx0, py + wy0 - ty0
+    return peak[1] + wx0 - tx0, peak[0] + wy0 - ty0
 
 
 def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
-                 other: NDArray[np.uint8], *, reach: int, level: int = 25, min_seed_px: int = 25,
+                 other: NDArray[np.uint8], *, reach_lengths: float = 3.0, level: int = 25, min_seed_px: int = 25,
                  min_ncc: float = 0.8, own_raw: NDArray[np.uint8] | None = None,
                  other_objects: NDArray[np.uint8] | None = None) -> MotionSplit | None:
     """Split a blob of ``own`` into the part that moved and the part that stayed (module doc).
@@ -125,8 +184,8 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
         The blob's pixels within its ``box`` (x, y, w, h) of the frame.
     own, other : (H, W) uint8
         The blob's frame and the other frame, registered alike, smoothed by :func:`smooth`.
-    reach : int
-        Largest shift searched, in pixels, each way.
+    reach_lengths : float
+        Largest shift searched, each way, in lengths (longest side) of the changed pixels' box.
     level : int
         Grey-level difference that counts as a change (half of it as agreement).
     min_seed_px : int
@@ -156,7 +215,15 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     changed = mask & (in_place > level)
     if int(changed.sum()) < min_seed_px:
         return None
-    d = _best_shift(changed, box, own, other, reach)
+    # A part that stayed is mostly unchanged in place: without such pixels there is none (most
+    # changed blobs end here, before the search).
+    unchanged = cv2.morphologyEx((mask & (in_place <= level // 2)).astype(np.uint8), cv2.MORPH_OPEN, _K3)
+    if int(unchanged.sum()) < min_seed_px:
+        return None
+    # Search with the changed pixels only, as far as a shift goes for something their size.
+    cx, cy, cw, ch = cv2.boundingRect(changed.astype(np.uint8))
+    d = _best_shift(changed[cy:cy + ch, cx:cx + cw], (x + cx, y + cy, cw, ch), own, other,
+                    int(round(reach_lengths * max(cw, ch))))
     if d is None:
         return None
     at_d, valid = _shifted(other, box, d)

@@ -62,7 +62,7 @@ class TestMotionSplit:
         pre, post = _frames()
         blob = _mask([DOOR, TABLE])
         x, y, w, h = box = _box(blob)
-        split = motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach=150,
+        split = motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
                              other_objects=_post_objects())
         assert split is not None
         assert split.shift == SHIFT
@@ -80,7 +80,7 @@ class TestMotionSplit:
         moved_table = (tx + SHIFT[0], ty + SHIFT[1], tw, th)
         blob = _mask([DOOR, moved_table])
         x, y, w, h = box = _box(blob)
-        split = motion_split(blob[y:y + h, x:x + w], box, smooth(post), smooth(pre), reach=150,
+        split = motion_split(blob[y:y + h, x:x + w], box, smooth(post), smooth(pre), reach_lengths=3,
                              other_objects=_mask([DOOR, TABLE]).astype(np.uint8))
         assert split is not None
         assert split.shift == (-SHIFT[0], -SHIFT[1])
@@ -92,12 +92,12 @@ class TestMotionSplit:
         pre, post = _frames()
         _, _, w, h = TABLE
         blob = np.ones((h, w), bool)
-        assert motion_split(blob, TABLE, smooth(pre), smooth(post), reach=150) is None
+        assert motion_split(blob, TABLE, smooth(pre), smooth(post), reach_lengths=3) is None
 
     def test_static_blob_is_not_split(self):
         pre, post = _frames(shift=(0, 0))
         x, y, w, h = box = _box(_mask([DOOR, TABLE]))
-        assert motion_split(_mask([DOOR, TABLE])[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach=150) is None
+        assert motion_split(_mask([DOOR, TABLE])[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3) is None
 
     def test_toppled_object_is_not_split(self):
         # A tall cabinet falls on its side: it overlaps itself in place, but no shift explains it.
@@ -108,14 +108,14 @@ class TestMotionSplit:
         cv2.rectangle(post, (200, 180), (379, 239), 70, -1)
         cv2.rectangle(post, (300, 190), (340, 229), 140, 2)
         box = (200, 60, 60, 180)
-        assert motion_split(np.ones((180, 60), bool), box, smooth(pre), smooth(post), reach=150) is None
+        assert motion_split(np.ones((180, 60), bool), box, smooth(pre), smooth(post), reach_lengths=3) is None
 
     def test_bad_input(self):
         pre, post = _frames()
         with pytest.raises(InputError, match="mask shape"):
-            motion_split(np.ones((3, 3), bool), TABLE, pre, post, reach=10)
+            motion_split(np.ones((3, 3), bool), TABLE, pre, post, reach_lengths=1)
         with pytest.raises(InputError, match="2-D"):
-            motion_split(np.ones((50, 60), bool), TABLE, pre, post[:-1], reach=10)
+            motion_split(np.ones((50, 60), bool), TABLE, pre, post[:-1], reach_lengths=1)
 
 
 class TestNcc:
