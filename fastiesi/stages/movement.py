@@ -317,7 +317,7 @@ def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObject
         if c.label >= 1 << 20:  # parts of _parts_changed have no component mask
             whole.append(c)
             continue
-        x, y, w, h = c.box
+        x, y = c.box[:2]
         m, _ = own.components.mask(c.label)
         split = motion_split(m, c.box, own_s, other_s, reach_lengths=mv.shift_pair_reach,
                              level=mv.saliency_diff_binarize, min_ncc=mv.unchanged_ncc, own_raw=own_raw,
