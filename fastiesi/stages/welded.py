@@ -223,7 +223,7 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     # Search with the changed pixels only, as far as a shift goes for something their size.
     cx, cy, cw, ch = cv2.boundingRect(changed.astype(np.uint8))
     d = _best_shift(changed[cy:cy + ch, cx:cx + cw], (x + cx, y + cy, cw, ch), own, other,
-                    int(round(reach_lengths * max(cw, ch))))
+                    round(reach_lengths * max(cw, ch)))
     if d is None:
         return None
     at_d, valid = _shifted(other, box, d)
