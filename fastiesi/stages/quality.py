@@ -67,10 +67,18 @@ def detect_features(gray: NDArray[np.uint8], *, config: QualityConfig | None = N
     cfg = config or DEFAULT_CONFIG.quality
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise InputError(f"features need an (H, W) uint8 image, got {gray.shape} {gray.dtype}")
-    kps, desc = cv2.AKAZE_create(nOctaveLayers=cfg.akaze_octave_layers).detectAndCompute(gray, None)
+    f = cfg.akaze_downscale
+    if f < 1:
+        raise InputError(f"akaze_downscale must be at least 1, got {f}")
+    small = gray if f == 1 else cv2.resize(gray, (gray.shape[1] // f, gray.shape[0] // f), interpolation=cv2.INTER_AREA)
+    kps, desc = cv2.AKAZE_create(nOctaveLayers=cfg.akaze_octave_layers).detectAndCompute(small, None)
     if desc is None or not kps:
         return Features(np.empty((0, 2), np.float32), np.empty((0, 61), np.uint8))
-    return Features(np.float32([k.pt for k in kps]), desc)
+    pts = np.float32([k.pt for k in kps])
+    if f != 1:  # pixel centres: x_full = s * (x_small + 1/2) - 1/2, s the true size ratio
+        scale = np.float32([gray.shape[1] / small.shape[1], gray.shape[0] / small.shape[0]])
+        pts = scale * (pts + 0.5) - 0.5
+    return Features(pts.astype(np.float32), desc)
 
 
 def match_stable(pre: Features, post: Features, *, config: QualityConfig | None = None) -> StableMatches:

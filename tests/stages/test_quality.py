@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
 
 from fastiesi import InputError
+from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.stages.quality import (StableMatches, detect_features, judge_quality, judge_spread,
                                      match_stable, within_iqr_fence)
 
@@ -71,6 +74,22 @@ class TestMatching:
         s = match_stable(detect_features(img), detect_features(shifted))
         assert len(s) > 50
         np.testing.assert_allclose(np.median(s.post - s.pre, axis=0), [7, -3], atol=0.3)
+
+    @pytest.mark.parametrize("downscale", [1, 2, 3])
+    def test_points_are_in_full_frame_coordinates(self, downscale):
+        # A centred bright square's points lie symmetrically about its centre at any scale.
+        img = np.full((240, 320), 40, np.uint8)
+        img[100:160, 120:200] = 220
+        cfg = dataclasses.replace(DEFAULT_CONFIG.quality, akaze_downscale=downscale)
+        pts = detect_features(img, config=cfg).points
+        assert len(pts) >= 4
+        np.testing.assert_allclose(pts.mean(axis=0), [159.5, 129.5], atol=0.5)
+        assert np.all((pts[:, 0] > 110) & (pts[:, 0] < 210) & (pts[:, 1] > 90) & (pts[:, 1] < 170))
+
+    def test_bad_downscale(self):
+        with pytest.raises(InputError, match="akaze_downscale"):
+            detect_features(np.zeros((50, 50), np.uint8),
+                            config=dataclasses.replace(DEFAULT_CONFIG.quality, akaze_downscale=0))
 
     def test_no_features(self):
         f = detect_features(np.full((100, 100), 7, np.uint8))
