@@ -142,6 +142,12 @@ class EnhanceConfig:
     saliency_surround_sigma: float = _f(
         8.0, "choice: Gaussian weighting of the surround region (2.1.4 gives 'Gaussian' only)"
     )
+    saliency_surround_downscale: int = _f(
+        2,
+        "calibrated: the surround blur runs at 1/2 size (area shrink, sigma corrected for the "
+        "shrink and the bilinear enlargement, frame mirrored out first): 4.7 -> 1.0 ms per 800x600 "
+        "frame, at most 0.06 grey levels from the full-size blur on random texture; 1 = full size",
+    )
     saliency_threshold: int = _f(100, "paper 2.1.4: binary screening threshold 100")
 
 

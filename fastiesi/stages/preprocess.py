@@ -52,12 +52,34 @@ def bilateral(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -
     return cv2.bilateralFilter(_gray(gray), cfg.bilateral_diameter, cfg.bilateral_sigma_color, cfg.bilateral_sigma_space)
 
 
+def _wide_blur(g: NDArray[np.float32], sigma: float, downscale: int) -> NDArray[np.float32]:
+    """Gaussian blur of ``sigma`` (full-size pixels), run at 1/``downscale`` size when the
+    kernel is wide enough for that to be exact to about a grey level: the area shrink and the
+    bilinear enlargement each add about (f^2 - 1)/12 px^2 of variance, taken off the blur's."""
+    if downscale < 1:
+        raise InputError(f"saliency_surround_downscale must be at least 1, got {downscale}")
+    f = downscale
+    h, w = g.shape
+    extra = 2 * (f * f - 1) / 12.0
+    if f == 1 or sigma * sigma <= 4 * extra or min(h, w) < 8 * f:
+        return cv2.GaussianBlur(g, (0, 0), sigma)
+    # The frame is mirrored out by the kernel's reach first (at full size, as OpenCV's border
+    # rule does), so the shrunken blur's own border never reaches the frame; sizes become
+    # multiples of f, so the enlargement maps pixel centres exactly back.
+    r = int(np.ceil(4 * sigma / f)) * f
+    padded = cv2.copyMakeBorder(g, r, r + (-h) % f, r, r + (-w) % f, cv2.BORDER_REFLECT_101)
+    ph, pw = padded.shape
+    small = cv2.resize(padded, (pw // f, ph // f), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), float(np.sqrt(sigma * sigma - extra)) / f)
+    return cv2.resize(small, (pw, ph), interpolation=cv2.INTER_LINEAR)[r:r + h, r:r + w]
+
+
 def saliency(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:
     """Local centre-surround saliency (2.1.4), rescaled to 0..255."""
     cfg = config or DEFAULT_CONFIG.enhance
     g = _gray(gray).astype(np.float32)
     centre = cv2.GaussianBlur(g, (0, 0), cfg.saliency_center_sigma)
-    surround = cv2.GaussianBlur(g, (0, 0), cfg.saliency_surround_sigma)
+    surround = _wide_blur(g, cfg.saliency_surround_sigma, cfg.saliency_surround_downscale)
     s = np.abs(centre - surround)
     # Normalise by at least one grey level: a frame with less contrast than that has no
     # salient structure, and float rounding residue (1e-5) must not be stretched to 255.

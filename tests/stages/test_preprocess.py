@@ -53,6 +53,21 @@ class TestSaliency:
         ref = ref * 255.0 / ref.max()
         assert np.abs(saliency(img).astype(float) - ref).max() <= 3.0
 
+    @pytest.mark.parametrize("downscale", [1, 2, 3])
+    def test_matches_scipy_at_frame_size_whatever_the_surround_scale(self, rng, downscale):
+        img = cv2.GaussianBlur(rng.integers(0, 255, (600, 800), dtype=np.uint8), (0, 0), 2)
+        cfg = EnhanceConfig(saliency_surround_downscale=downscale)
+        g = img.astype(np.float64)
+        ref = np.abs(ndimage.gaussian_filter(g, cfg.saliency_center_sigma, mode="mirror", truncate=4.0)
+                     - ndimage.gaussian_filter(g, cfg.saliency_surround_sigma, mode="mirror", truncate=4.0))
+        ref = ref * 255.0 / ref.max()
+        err = np.abs(saliency(img, config=cfg).astype(float) - ref)
+        assert err.max() <= 3.0 and err.mean() <= 0.6
+
+    def test_bad_surround_scale(self):
+        with pytest.raises(InputError, match="saliency_surround_downscale"):
+            saliency(np.zeros((50, 50), np.uint8), config=EnhanceConfig(saliency_surround_downscale=0))
+
     def test_flat_image_has_no_saliency(self):
         assert not saliency(np.full((50, 50), 90, np.uint8)).any()
 
