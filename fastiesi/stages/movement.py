@@ -310,6 +310,7 @@ def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObject
     parts with their shift to the other frame (their partner is known: no pairing needed).
     """
     mv = cfg.movement
+    smallest = int(min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central, cfg.classify.near)))
     whole: list[_Candidate] = []
     held: list[_Candidate] = []
     moved: list[tuple[_Candidate, Shift]] = []
@@ -320,7 +321,8 @@ def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObject
         x, y = c.box[:2]
         m, _ = own.components.mask(c.label)
         split = motion_split(m, c.box, own_s, other_s, reach_lengths=mv.shift_pair_reach,
-                             level=mv.saliency_diff_binarize, min_ncc=mv.unchanged_ncc, own_raw=own_raw,
+                             level=mv.saliency_diff_binarize, min_static_px=smallest, min_ncc=mv.unchanged_ncc,
+                             own_raw=own_raw,
                              other_objects=other.mask)
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
             whole.append(c)
@@ -344,6 +346,13 @@ def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -
     ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     return 2 * ix * iy >= a[2] * a[3]
+
+
+def _same_shape(a: _Candidate, b: _Candidate, cfg: Config) -> bool:
+    """Whether two boxes have the same size: within a tenth of the side, or the segmentation's
+    jitter (``moved_min_displacement_px``) for small boxes."""
+    tol = cfg.movement.moved_min_displacement_px
+    return all(abs(u - v) <= max(tol, 0.1 * max(u, v)) for u, v in ((a.box[2], b.box[2]), (a.box[3], b.box[3])))
 
 
 def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: tuple, cfg: Config,
@@ -419,12 +428,24 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     appeared = [q for q in post_c if q.changed
                 and not any(_iou(q.box, p.box) >= cfg.movement.same_place_iou for p in still)] + parts_new
     gone += parts_gone
-    if frames is not None and (gone or appeared):
-        # Changed blobs may be a moved object welded to one that stayed (see .welded).
-        gone, appeared, found = _welded_moves(gone, appeared, frames, cfg)
-        out += found
+    pairs = _pair_nearby(gone, appeared, cfg, pre_kps, post_kps)
+    if frames is not None:
+        # A changed blob may be a moved object welded to one that stayed (see .welded). Only
+        # those the pairing leaves in doubt are searched: unpaired, or paired with a blob of
+        # another shape (a rigid shift keeps the box's size).
+        paired = {id(q) for _, q in pairs if q is not None}
+        doubt = {id(c) for g, q in pairs if q is None or not _same_shape(g, q, cfg) for c in (g, q) if c is not None}
+        doubt |= {id(q) for q in appeared if id(q) not in paired}
+        if doubt:
+            rest_gone, rest_appeared, found = _welded_moves([g for g in gone if id(g) in doubt],
+                                                            [q for q in appeared if id(q) in doubt], frames, cfg)
+            if found:
+                out += found
+                gone = [g for g in gone if id(g) not in doubt] + rest_gone
+                appeared = [q for q in appeared if id(q) not in doubt] + rest_appeared
+                pairs = _pair_nearby(gone, appeared, cfg, pre_kps, post_kps)
     used: set[int] = set()
-    for g, q in _pair_nearby(gone, appeared, cfg, pre_kps, post_kps):
+    for g, q in pairs:
         if q is None:
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue

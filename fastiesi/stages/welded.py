@@ -174,7 +174,7 @@ def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own:
 
 def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
                  other: NDArray[np.uint8], *, reach_lengths: float = 3.0, level: int = 25, min_seed_px: int = 25,
-                 min_ncc: float = 0.8, own_raw: NDArray[np.uint8] | None = None,
+                 min_static_px: int = 0, min_ncc: float = 0.8, own_raw: NDArray[np.uint8] | None = None,
                  other_objects: NDArray[np.uint8] | None = None) -> MotionSplit | None:
     """Split a blob of ``own`` into the part that moved and the part that stayed (module doc).
 
@@ -190,6 +190,9 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
         Grey-level difference that counts as a change (half of it as agreement).
     min_seed_px : int
         Smallest seed, after a 3x3 opening, for either part.
+    min_static_px : int
+        Smallest static part worth finding (the smallest object's area): a blob with fewer pixels
+        unchanged in place is not searched.
     min_ncc : float
         Both parts must be what they claim: the moving part (grown 2 px) correlates at least this
         much with the other frame at the shift, the static part in place. A toppled object
@@ -215,10 +218,10 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     changed = mask & (in_place > level)
     if int(changed.sum()) < min_seed_px:
         return None
-    # A part that stayed is mostly unchanged in place: without such pixels there is none (most
-    # changed blobs end here, before the search).
+    # A part that stayed is mostly unchanged in place: without an object's worth of such pixels
+    # there is none (most changed blobs end here, before the search).
     unchanged = cv2.morphologyEx((mask & (in_place <= level // 2)).astype(np.uint8), cv2.MORPH_OPEN, _K3)
-    if int(unchanged.sum()) < min_seed_px:
+    if int(unchanged.sum()) < max(min_seed_px, min_static_px):
         return None
     # Search with the changed pixels only, as far as a shift goes for something their size.
     cx, cy, cw, ch = cv2.boundingRect(changed.astype(np.uint8))
