@@ -63,3 +63,48 @@ def test_empty_and_full():
                                                                      np.full((5, 6), 255, np.uint8)]))
     assert not lab0.any() and len(a0) == 1
     assert (lab1 == 1).all() and a1[1] == 30
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (8, 8), (1, 5), (5, 1), (3, 3)])
+@pytest.mark.parametrize("density", [0.3, 0.6])
+def test_odd_sizes_and_densities(shape, density):
+    # Odd sides leave half blocks at the right and bottom edges.
+    rng = np.random.default_rng(hash((shape, density)) % 2**32)
+    masks = ((rng.random((3, *shape)) < density) * 255).astype(np.uint8)
+    for m, (labels, areas, boxes, _) in zip(masks, label_components_cuda(masks)):
+        r_labels, r_areas, r_boxes, _ = _ref(m)
+        to_ref = _same_partition(labels, r_labels)
+        ours = np.arange(1, len(areas))
+        assert sorted(np.unique(labels[labels > 0])) == list(ours)  # consecutive from 1
+        np.testing.assert_array_equal(areas[ours], r_areas[to_ref[ours]])
+        np.testing.assert_array_equal(boxes[ours], r_boxes[to_ref[ours]])
+
+
+@pytest.mark.parametrize("pattern", ["nw", "ne", "checker"])
+def test_diagonal_links_across_block_corners(pattern):
+    # Pixels that touch only at a corner, across the corner of two 2x2 blocks.
+    m = np.zeros((6, 6), np.uint8)
+    if pattern == "nw":
+        m[1, 1] = m[2, 2] = 255  # block (0,0)'s bottom-right and block (1,1)'s top-left
+    elif pattern == "ne":
+        m[1, 2] = m[2, 1] = 255  # block (1,0)'s bottom-left and block (0,1)'s top-right
+    else:
+        m[(np.add.outer(np.arange(6), np.arange(6)) % 2) == 0] = 255
+    labels, areas, *_ = label_components_cuda(m)[0]
+    r_labels, *_ = _ref(m)
+    _same_partition(labels, r_labels)
+    assert labels.max() == 1 and areas[1] == (m > 0).sum()
+
+
+def test_device_labels_stay_on_the_device():
+    from numba import cuda
+
+    from fastiesi.backend.ccl_cuda import label_components_device
+    rng = np.random.default_rng(9)
+    masks = ((rng.random((2, 10, 13)) < 0.5) * 255).astype(np.uint8)
+    res = label_components_device(cuda.to_device(masks))
+    assert hasattr(res.labels, "copy_to_host") and res.labels.shape == (2, 10, 13)
+    for z in range(2):
+        r_labels, r_areas, *_ = _ref(masks[z])
+        assert len(res.areas[z]) == len(r_areas) and res.areas[z][0] == 0
+        _same_partition(res.labels.copy_to_host()[z], r_labels)
