@@ -19,7 +19,13 @@ saliency images' difference binarised at 25 and eroded leaves the moving objects
 it only when nothing fell; here always, see :func:`high_changes`); the two blobs a shift leaves
 (where it was, where it is) are paired by area. Change blobs pass the length and line screens.
 Pre objects in high-complexity regions are counted as the totals; a changed one overlapped by a
-moving blob has moved.
+moving blob has moved, or, when it is goods welded into one blob of which only some moved, its
+part that moved has (:mod:`.welded`).
+
+Welded blobs (refines 4.2.3): a changed blob that the pairing leaves in doubt (unpaired, or
+paired with a box of another size) may be a moved object welded to one that stayed put; it is
+cut by its motion (:func:`.welded.motion_split`), the moving part tracked by its shift, the
+static part counted as not moved.
 
 Leftovers of both paths (gone from where they stood, appeared elsewhere) are paired last, by
 area: a fall from a shelf block to the floor is seen this way.
@@ -563,16 +569,34 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     return HighChanges(fallen, _blobs(moving, regions, cfg))
 
 
-def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config) -> list[TrackedObject]:
+def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
+               frames: tuple | None = None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     claimed: set[int] = set()
+    hit_pre: list[_Candidate] = []
     for p in pre_c:
         hit = [c for c in changes.moving if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
         moved = bool(hit) and p.changed
         if moved:
             claimed.update(c.label for c in hit)
-        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box if not moved else None, p.centroid,
-                                 p.centroid if not moved else None, moved, False, "high"))
+            hit_pre.append(p)
+            continue
+        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
+                                 False, False, "high"))
+    if frames is not None and hit_pre:
+        # Goods welded into one blob on a shelf: only the part that moved counts (see .welded).
+        pre_f, post_f, pre_g, post_g, regions = frames
+        hit_pre, held, moves = _split_welded(hit_pre, pre_f, post_f, smooth(pre_g), smooth(post_g), pre_g,
+                                             regions, cfg)
+        out += [TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
+                              False, False, "high") for p in held]
+        for p, d in moves:
+            after = _shifted_box(p.box, d)
+            c_after = (p.centroid[0] + d[0], p.centroid[1] + d[1])
+            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, after, p.centroid, c_after,
+                                     True, _fell(p.box, p.centroid, c_after, cfg), "high"))
+    out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "high")
+            for p in hit_pre]
     for c in changes.fallen:  # where it came from is found, if at all, by _pair_far
         out.append(TrackedObject(c.object_class, c.region, c.area, None, c.box, None, c.centroid, True, True, "high"))
     # A shifted object leaves two blobs (where it was, where it is): pair them by area.
@@ -643,5 +667,6 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                roi, regions, cfg)
-        objects += _high_path([c for c in pre_c if c.high], changes, cfg)
+        objects += _high_path([c for c in pre_c if c.high], changes, cfg,
+                              (pre_objects, post_objects, pre_gray, post_gray, regions))
     return MovementResult(_pair_far(objects, cfg, pre_keypoints, post_keypoints))

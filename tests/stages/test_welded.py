@@ -143,3 +143,19 @@ class TestInTheMovementStage:
         assert o.displacement == pytest.approx(np.hypot(*SHIFT), abs=3)
         still = [o for o in res.objects if not o.moved]
         assert any(o.bbox_before is not None and _iou(_mask([o.bbox_before]), _mask([DOOR])) > 0.8 for o in still)
+
+    def test_high_complexity_path_counts_only_the_part_that_moved(self):
+        # The same weld inside a shelving (high-complexity) area: the saliency difference hits
+        # the blob, but only the table moved.
+        from fastiesi.stages.preprocess import saliency
+
+        pre, post = _frames()
+        high = np.ones(pre.shape, bool)
+        res = detect_movement(pre, post, segment_objects(pre, high_mask=high), segment_objects(post, high_mask=high),
+                              pre_saliency=saliency(pre), post_saliency=saliency(post), high_mask=high,
+                              regions=DepthRegions(pre.shape))
+        moved = [o for o in res.objects if o.moved and o.bbox_before is not None]
+        assert moved and all(_iou(_mask([o.bbox_before]), _mask([DOOR])) < 0.5 for o in moved)
+        assert any(_iou(_mask([o.bbox_before]), _mask([TABLE])) > 0.7 for o in moved)
+        still = [o for o in res.objects if not o.moved]
+        assert any(_iou(_mask([o.bbox_before]), _mask([DOOR])) > 0.8 for o in still)
