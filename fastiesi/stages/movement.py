@@ -30,6 +30,10 @@ static part counted as not moved.
 Leftovers of both paths (gone from where they stood, appeared elsewhere) are paired last, by
 area: a fall from a shelf block to the floor is seen this way.
 
+An object still gone after both pairings (its landing place was not segmented as one object)
+is searched for in the post frame by its own pixels (:func:`.welded.find_gone`): found, it is
+tracked there, and a fall when it dropped over 3 lengths.
+
 Mixed (4.3, last paragraph): objects whose centroid falls in a high-complexity block (local PSD)
 go through the high path, the rest through the low one.
 """
@@ -51,7 +55,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .welded import motion_split, ncc, smooth
+from .welded import find_gone, motion_split, ncc, smooth
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
@@ -669,4 +673,45 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
                                roi, regions, cfg)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg,
                               (pre_objects, post_objects, pre_gray, post_gray, regions))
-    return MovementResult(_pair_far(objects, cfg, pre_keypoints, post_keypoints))
+    objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
+    return MovementResult(_track_gone(objects, pre_gray, post_gray, pre_objects, cfg))
+
+
+def _track_gone(objects: list[TrackedObject], pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8],
+                pre_objects: FrameObjects, cfg: Config) -> list[TrackedObject]:
+    """Objects still gone after both pairings, searched for in the post frame by their look
+    (:func:`.welded.find_gone`, anywhere in the frame: a fall goes far); one found there is
+    tracked to it (a fall when it dropped over 3 lengths), and an appeared object over the place
+    it went is that object, not another."""
+    gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
+    if not gone:
+        return objects
+    h, w = pre_gray.shape
+    pre_s, post_s = smooth(pre_gray), smooth(post_gray)
+    found: dict[int, TrackedObject] = {}
+    for o in gone:
+        bx, by, bw, bh = o.bbox_before  # type: ignore[misc]
+        m = pre_objects.mask[by:by + bh, bx:bx + bw] > 0
+        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=max(h, w), min_ncc=cfg.movement.gone_match_ncc)
+        if d is None or float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
+            continue
+        assert o.centroid_before is not None
+        c_after = (o.centroid_before[0] + d[0], o.centroid_before[1] + d[1])
+        found[id(o)] = replace(o, bbox_after=_shifted_box(o.bbox_before, d), centroid_after=c_after,  # type: ignore[arg-type]
+                               fell=_fell(o.bbox_before, o.centroid_before, c_after, cfg))  # type: ignore[arg-type]
+    if not found:
+        return objects
+    destinations = [t.bbox_after for t in found.values()]
+    out = []
+    taken: set[int] = set()
+    for o in objects:
+        if id(o) in found:
+            out.append(found[id(o)])
+            continue
+        if o.moved and o.bbox_before is None and o.bbox_after is not None:
+            hit = next((i for i, b in enumerate(destinations) if i not in taken and _mostly_inside(b, o.bbox_after)), None)  # type: ignore[arg-type]
+            if hit is not None:
+                taken.add(hit)
+                continue
+        out.append(o)
+    return out

@@ -33,6 +33,7 @@ from ..errors import InputError
 _K3 = np.ones((3, 3), np.uint8)
 _PEAK_TIE = 0.02  # correlation scores this close to the best are the same match
 _COARSE_PEAKS = 4  # coarse-scale peaks refined at full scale
+_MIN_TEXTURE = 1.0  # grey-level spread below which an object has no look to recognise it by
 
 
 @dataclass(frozen=True)
@@ -272,3 +273,45 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
             or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
         return None
     return MotionSplit(d, moving_part, static_part)
+
+
+def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+              other: NDArray[np.uint8], *, reach: int, min_ncc: float = 0.8) -> tuple[int, int] | None:
+    """Where an object gone from its place went, when the pairing found no partner (its landing
+    place was not segmented as one object: welded to the floor's seams, cut by a shadow).
+
+    Its pixels (with a 3 px ring) are searched in the other frame within ``reach`` (see
+    :func:`_best_shift`). The shift holds when its inside (3 px in from its outline) correlates
+    at least ``min_ncc`` there (not its surroundings: it landed among other things), and
+    something arrived: the own frame showed something else at the destination (an identical
+    object already standing there is not where this one went).
+
+    Returns
+    -------
+    (dx, dy) or None
+    """
+    if own.shape != other.shape or own.ndim != 2:
+        raise InputError(f"frames must be 2-D and alike, got {own.shape} and {other.shape}")
+    x, y, w, h = box
+    if mask.shape != (h, w):
+        raise InputError(f"mask shape {mask.shape} differs from the box's {(h, w)}")
+    if not mask.any():
+        return None
+    d = _best_shift(mask, box, own, other, reach)
+    if d is None or d == (0, 0):
+        return None
+    at_d, valid = _shifted(other, box, d)
+    before_at_d, valid_before = _shifted(own, box, d)
+    # Its inside only (3 px in from its outline, as calibrated): its surroundings differ where it
+    # landed, and the mask's rim holds some of them.
+    inside = cv2.erode(mask.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    sel = inside & valid & valid_before
+    if not sel.any():
+        return None
+    a = own[y:y + h, x:x + w]
+    if float(a[sel].std()) < _MIN_TEXTURE:  # a plain patch matches any plain place
+        return None
+    if ncc(a[sel], at_d[sel]) < min_ncc or ncc(before_at_d[sel], at_d[sel]) >= min_ncc:
+        return None
+    return d
+

@@ -6,11 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
+from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.errors import InputError
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.movement import detect_movement
 from fastiesi.stages.segment import segment_objects
-from fastiesi.stages.welded import motion_split, ncc, smooth
+from fastiesi.stages.welded import find_gone, motion_split, ncc, smooth
 
 H, W = 300, 400
 DOOR = (150, 40, 80, 180)  # x, y, w, h: stays
@@ -159,3 +160,64 @@ class TestInTheMovementStage:
         assert any(_iou(_mask([o.bbox_before]), _mask([TABLE])) > 0.7 for o in moved)
         still = [o for o in res.objects if not o.moved]
         assert any(_iou(_mask([o.bbox_before]), _mask([DOOR])) > 0.8 for o in still)
+
+
+def _textured_box(img: np.ndarray, x: int, y: int) -> None:
+    cv2.rectangle(img, (x, y), (x + 29, y + 21), 200, -1)
+    for k in range(3):  # stripes: something to correlate
+        cv2.line(img, (x + 3, y + 5 + 6 * k), (x + 26, y + 5 + 6 * k), 90, 2)
+
+
+class TestFindGone:
+    def _floor(self, seed: int = 0) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        img = np.full((H, W), 120, np.uint8)
+        for k in range(0, W, 37):  # floor seams
+            cv2.line(img, (k, 150), (k + 60, H - 1), 80, 1)
+        return np.clip(img + rng.normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+
+    def test_a_fall_is_found_far_below(self):
+        pre, post = self._floor(1), self._floor(2)
+        _textured_box(pre, 200, 30)
+        _textured_box(post, 215, 240)
+        box = (200, 30, 30, 22)
+        d = find_gone(np.ones((22, 30), bool), box, smooth(pre), smooth(post), reach=400)
+        assert d == (15, 210)
+
+    def test_an_object_taken_away_is_not_found(self):
+        pre, post = self._floor(1), self._floor(2)
+        _textured_box(pre, 200, 30)
+        assert find_gone(np.ones((22, 30), bool), (200, 30, 30, 22), smooth(pre), smooth(post), reach=400) is None
+
+    def test_an_identical_object_that_stood_there_is_not_where_it_went(self):
+        pre, post = self._floor(1), self._floor(2)
+        for img in (pre, post):
+            _textured_box(img, 300, 200)  # its twin, standing still
+        _textured_box(pre, 200, 30)  # taken away
+        assert find_gone(np.ones((22, 30), bool), (200, 30, 30, 22), smooth(pre), smooth(post), reach=400) is None
+
+    def test_bad_input(self):
+        pre = self._floor()
+        with pytest.raises(InputError, match="mask shape"):
+            find_gone(np.ones((3, 3), bool), (0, 0, 30, 22), pre, pre, reach=10)
+        with pytest.raises(InputError, match="2-D"):
+            find_gone(np.ones((22, 30), bool), (0, 0, 30, 22), pre, pre[:-1], reach=10)
+
+
+class TestTrackGone:
+    def test_gone_object_becomes_a_fall_and_its_landing_blob_is_not_counted_again(self):
+        from fastiesi.stages.movement import TrackedObject, _track_gone
+
+        pre, post = TestFindGone()._floor(1), TestFindGone()._floor(2)
+        _textured_box(pre, 200, 30)
+        _textured_box(post, 215, 240)
+        objs = segment_objects(pre)
+        gone = TrackedObject("small_objects", "far", 660, (200, 30, 30, 22), None, (214.5, 40.5), None, True, False, "low")
+        landing = TrackedObject("small_objects", "central", 900, None, (210, 236, 40, 30), None, (230.0, 251.0),
+                                True, False, "low")
+        still = TrackedObject("furniture", "far", 5000, (20, 20, 60, 90), (20, 20, 60, 90), (50.0, 65.0), (50.0, 65.0),
+                              False, False, "low")
+        out = _track_gone([gone, landing, still], pre, post, objs, DEFAULT_CONFIG)
+        assert len(out) == 2 and still in out
+        (tracked,) = [o for o in out if o.moved]
+        assert tracked.bbox_after == (215, 240, 30, 22) and tracked.fell
