@@ -421,13 +421,14 @@ class MovementConfig:
         "choice: an object whose pixels (pre vs registered post, normalised cross-correlation over "
         "its box) correlate >= 0.8 has not moved; the stable-region check of 4.2",
     )
-    gone_match_ncc: float = _f(
+    same_object_ncc: float = _f(
         0.6,
-        "calibrated: an object gone without a partner is searched for in the post frame by its "
-        "inside (3 px in from its outline); found where that correlates >= 0.6 (and the place "
-        "showed something else before). Over 282 shifted or dropped objects of the rendered set, "
-        "95 % of insides correlate >= 0.58 with themselves after the move (noise, JPEG, light on "
-        "plain objects), while 99 % of random places of the same size correlate < 0.52",
+        "calibrated: an object's inside (3 px in from its outline) correlating >= 0.6 with a place "
+        "is the same object there. Over 282 shifted or dropped objects of the rendered set, 95 % of "
+        "insides correlate >= 0.58 with themselves after the move (noise, JPEG, light on plain "
+        "objects), while 99 % of random places of the same size correlate < 0.52. Used to find an "
+        "object gone without a partner in the post frame, and to tell an object still in place but "
+        "turned or tipped over (< 0.6 in place) from one only lit differently",
     )
     moved_min_displacement_px: float = _f(
         3.0,

@@ -425,7 +425,20 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         for q in post_c:
             if not q.changed or in_place(q, pre_c):
                 parts_new += _parts_changed(q, post_f, pre_f, post_g, pre_g, regions, cfg, 2 * base + len(parts_new))
-    # Pixels changed (light, a neighbour's shadow) but the object is still where it was: unchanged.
+    # Pixels changed (light, a neighbour's shadow) but the object is still where it was, and
+    # still looks like itself: unchanged. One that no longer looks like itself there (its inside
+    # correlates under ``same_object_ncc`` in place) was turned or tipped over where it stood:
+    # moved, the stable-region check of 4.2 failing, though its box stayed.
+    if frames is not None:
+        for p in [p for p in pre_c if p.changed and in_place(p, post_c)]:
+            if _looks_the_same(p, frames[0], frames[2], frames[3], cfg):
+                continue
+            q = next(q for q in post_c if _iou(p.box, q.box) >= cfg.movement.same_place_iou
+                     and _distance(p.centroid, q.centroid) <= cfg.movement.moved_min_displacement_px)
+            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, q.box, p.centroid, q.centroid,
+                                     True, False, "low"))
+            pre_c = [c for c in pre_c if c is not p]
+            post_c = [c for c in post_c if c is not q]
     pre_c = [replace(p, changed=False) if p.changed and in_place(p, post_c) else p for p in pre_c]
     for p in pre_c:
         if not p.changed:
@@ -474,6 +487,22 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             continue
         out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _looks_the_same(c: _Candidate, own: FrameObjects, own_gray: NDArray[np.uint8], other_gray: NDArray[np.uint8],
+                    cfg: Config) -> bool:
+    """Whether an object's inside (3 px in from its outline) correlates at least
+    ``same_object_ncc`` with the other frame in place (True when it has too little inside to
+    tell, or no texture: light and shadow change a plain object's look without moving it)."""
+    x, y, w, h = c.box
+    m, _ = own.components.mask(c.label)
+    inside = cv2.erode(m.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    if int(inside.sum()) < cfg.movement.min_object_length_px:
+        return True
+    a = own_gray[y:y + h, x:x + w][inside]
+    if float(a.std()) < 1.0:
+        return True
+    return ncc(a, other_gray[y:y + h, x:x + w][inside]) >= cfg.movement.same_object_ncc
 
 
 def _covered(c: _Candidate, own: FrameObjects, other: FrameObjects, cfg: Config) -> bool:
@@ -692,7 +721,7 @@ def _track_gone(objects: list[TrackedObject], pre_gray: NDArray[np.uint8], post_
     for o in gone:
         bx, by, bw, bh = o.bbox_before  # type: ignore[misc]
         m = pre_objects.mask[by:by + bh, bx:bx + bw] > 0
-        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=max(h, w), min_ncc=cfg.movement.gone_match_ncc)
+        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=max(h, w), min_ncc=cfg.movement.same_object_ncc)
         if d is None or float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
             continue
         assert o.centroid_before is not None

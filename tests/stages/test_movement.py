@@ -118,6 +118,37 @@ class TestLowPath:
         assert sum(o.moved for o in r.objects) == 1
 
 
+class TestInPlace:
+    @staticmethod
+    def _cabinet(img: np.ndarray, turned: bool) -> None:
+        # A square cabinet with drawers: turned over in place, its drawers run the other way.
+        cv2.rectangle(img, (300, 300), (389, 389), 70, -1)
+        for k in range(4):
+            a, b = (305 + 22 * k, 306), (322 + 22 * k, 383)
+            if turned:
+                a, b = (a[1], a[0]), (b[1], b[0])
+            cv2.rectangle(img, a, b, 160, 2)
+
+    def _frames(self, turned: bool, gain: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(4)
+        pre = np.full((600, 800), 120, np.uint8)
+        post = pre.copy()
+        self._cabinet(pre, False)
+        self._cabinet(post, turned)
+        pre = np.clip(pre + rng.normal(0, 2, pre.shape), 0, 255).astype(np.uint8)
+        post = np.clip(post * gain + rng.normal(0, 2, pre.shape), 0, 255).astype(np.uint8)
+        return pre, post
+
+    def test_turned_over_where_it_stood_has_moved(self):
+        r = _detect(*self._frames(turned=True))
+        moved = [o for o in r.objects if o.moved]
+        assert len(moved) == 1 and moved[0].bbox_before is not None and abs(moved[0].bbox_before[0] - 300) <= 3
+
+    def test_lit_differently_where_it_stood_has_not(self):
+        r = _detect(*self._frames(turned=False, gain=0.6))
+        assert r.objects and not any(o.moved for o in r.objects)
+
+
 class TestNcc:
     def test_invariant_to_brightness_and_contrast(self):
         rng = np.random.default_rng(1)
