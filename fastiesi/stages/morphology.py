@@ -154,18 +154,24 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
     for k in kernels[1:]:
         larger = close_and_fill(mask, k, min_solidity=min_hole_solidity) | current
         n_big, big = cv2.connectedComponents(larger, connectivity=8)
-        n_small, small, stats, _ = cv2.connectedComponentsWithStats(current, connectivity=8)
-        objectish = stats[:, cv2.CC_STAT_AREA] >= min_object_area
+        n_small, small = cv2.connectedComponents(current, connectivity=8)
+        # Only the foreground takes part (a fraction of the frame): areas, and each piece's
+        # larger component. Each piece lies inside one larger component (the larger result
+        # contains the smaller), so writing every pixel's larger label into its piece's slot
+        # leaves that one label.
+        fg = np.flatnonzero(current)
+        small_fg = small.ravel()[fg]
+        objectish = np.bincount(small_fg, minlength=n_small) >= min_object_area
         objectish[0] = False
-        # How many object-sized pieces of the smaller-kernel result each larger component holds.
-        # Each piece lies inside one larger component (the larger result contains the smaller),
-        # so writing every pixel's larger label into its piece's slot leaves that one label.
-        sel = objectish[small]
         home = np.zeros(n_small, np.int64)
-        home[small[sel]] = big[sel]
+        home[small_fg] = big.ravel()[fg]
+        # How many object-sized pieces of the smaller-kernel result each larger component holds.
         held = np.bincount(home[objectish], minlength=n_big)
         merged = held >= 2
         merged[0] = False
+        if not merged.any():
+            current = larger
+            continue
         current = np.where(merged[big], current, larger).astype(np.uint8)
     return current
 
