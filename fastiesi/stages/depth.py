@@ -103,6 +103,23 @@ class DepthRegions:
         oy = self.origin[1]
         return near.y(rx, xp) * to_img - oy, far.y(rx, xp) * to_img - oy
 
+    def boundary_row_ranges(self, x0: float, x1: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        """(lowest, highest) row of the near and the far arc over columns [x0, x1] (analysed-image
+        coordinates), from at most three points: each arc is a circle's upper part, highest at
+        the frame's middle column and falling away monotonically on either side."""
+        h, w = self.frame_shape
+        c = self.config
+        sx, sy = c.reference_width / w, c.reference_height / h
+        ox, oy = self.origin
+        r0, r1 = (x0 + ox) * sx, (x1 + ox) * sx
+        mid = c.reference_width / 2.0
+        out = []
+        for arc in self._arcs:
+            ends = (float(arc.y(r0)), float(arc.y(r1)))
+            top = float(arc.y(mid)) if r0 <= mid <= r1 else min(ends)
+            out.append((top / sy - oy, max(ends) / sy - oy))
+        return out[0], out[1]
+
     def region_codes(self, xs: Any, ys: Any, xp: Any = np) -> Any:
         """Region code (NEAR=0, CENTRAL=1, FAR=2) of each point (analysed-image coordinates)."""
         near, far = self._arcs
@@ -185,16 +202,25 @@ def object_placement(mask: NDArray[np.bool_], regions: DepthRegions, *,
     """
     if mask.ndim != 2:
         raise InputError(f"object mask must be 2-D, got shape {mask.shape}")
-    ys, xs = np.nonzero(mask)
-    if ys.size == 0:
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
         raise InputError("object mask is empty")
+    cols = np.flatnonzero(mask.any(axis=0))
+    bottom = int(rows[-1]) + offset[1]
+    xb = np.flatnonzero(mask[rows[-1]])
+    n = len(xb)
+    lowest = ((int(xb[(n - 1) // 2]) + int(xb[n // 2])) / 2.0 + offset[0], float(bottom))  # median
+    lowest_code = int(regions.region_codes(np.array([lowest[0]]), np.array([lowest[1]]))[0])
+    # Most objects lie clear of both arcs (a pixel's margin on each side over the object's
+    # columns): then every pixel has the lowest point's region, with no per-pixel lookup.
+    top = int(rows[0]) + offset[1]
+    ranges = regions.boundary_row_ranges(float(cols[0] + offset[0]), float(cols[-1] + offset[0]))
+    if all(lo > bottom + 1 or hi < top - 1 for lo, hi in ranges):
+        return ObjectPlacement(REGIONS[lowest_code], lowest, False, False, math.nan)
+    ys, xs = np.nonzero(mask)
     xs = xs + offset[0]
     ys = ys + offset[1]
-    bottom = int(ys.max())
-    bottom_xs = xs[ys == bottom]
-    lowest = (float(np.median(bottom_xs)), float(bottom))
     codes = regions.codes_at(xs, ys)
-    lowest_code = int(regions.region_codes(np.array([lowest[0]]), np.array([lowest[1]]))[0])
     spans = bool(codes.min() != codes.max())
     if not spans:
         return ObjectPlacement(REGIONS[lowest_code], lowest, False, False, math.nan)

@@ -7,8 +7,17 @@ import numpy as np
 import pytest
 
 from fastiesi import InputError
-from fastiesi.stages.depth import (CENTRAL, FAR, NEAR, Arc, DepthRegions, inherit_from_tall,
-                                   longest_edge_verticality, object_placement)
+from fastiesi.config import REGIONS
+from fastiesi.stages.depth import (
+    CENTRAL,
+    FAR,
+    NEAR,
+    Arc,
+    DepthRegions,
+    inherit_from_tall,
+    longest_edge_verticality,
+    object_placement,
+)
 
 
 class TestArcs:
@@ -64,6 +73,33 @@ def rect_mask(x, y, w, h, shape=(600, 800)):
     m = np.zeros(shape, bool)
     m[y:y + h, x:x + w] = True
     return m
+
+
+class TestBoundaryRowRanges:
+    @pytest.mark.parametrize("origin", [(0, 0), (13, 7)])
+    def test_matches_the_dense_rows(self, origin):
+        rng = np.random.default_rng(2)
+        d = DepthRegions((600, 800), origin=origin)
+        for _ in range(50):
+            x0, x1 = sorted(rng.uniform(-20, 800, 2))
+            xs = np.linspace(x0, x1, 2000)
+            for (lo, hi), rows in zip(d.boundary_row_ranges(x0, x1), d.boundary_rows(xs)):
+                assert lo == pytest.approx(rows.min(), abs=1e-3) and hi == pytest.approx(rows.max(), abs=1e-6)
+
+    def test_placement_fast_path_agrees_with_pixel_codes(self):
+        # Random blobs across the frame: the region found without a per-pixel lookup (objects
+        # clear of the arcs) is the one every pixel has.
+        rng = np.random.default_rng(5)
+        d = DepthRegions((600, 800))
+        codes = d.region_map((600, 800))
+        for _ in range(200):
+            x, y = int(rng.integers(0, 760)), int(rng.integers(0, 560))
+            m = rng.random((40, 40)) < 0.7
+            m[-1, 5] = True
+            p = object_placement(m, d, offset=(x, y))
+            own = codes[y:y + 40, x:x + 40][m]
+            if not p.spans_regions:
+                assert (own == own[0]).all() and p.region == REGIONS[int(own[0])]
 
 
 class TestVerticality:
