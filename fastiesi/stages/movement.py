@@ -709,19 +709,24 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
 def _track_gone(objects: list[TrackedObject], pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8],
                 pre_objects: FrameObjects, cfg: Config) -> list[TrackedObject]:
     """Objects still gone after both pairings, searched for in the post frame by their look
-    (:func:`.welded.find_gone`, anywhere in the frame: a fall goes far); one found there is
+    (:func:`.welded.find_gone`, within a shift's reach, and down to the frame's bottom: a fall
+    goes far); one found there is
     tracked to it (a fall when it dropped over 3 lengths), and an appeared object over the place
     it went is that object, not another."""
-    gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
+    # Low-complexity objects only: on shelving, goods look alike (a gone bottle matches its twin
+    # that shifted on the board below, a false fall).
+    gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
     if not gone:
         return objects
-    h, w = pre_gray.shape
+    h = pre_gray.shape[0]
     pre_s, post_s = smooth(pre_gray), smooth(post_gray)
     found: dict[int, TrackedObject] = {}
     for o in gone:
         bx, by, bw, bh = o.bbox_before  # type: ignore[misc]
         m = pre_objects.mask[by:by + bh, bx:bx + bw] > 0
-        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=max(h, w), min_ncc=cfg.movement.same_object_ncc)
+        # A shift goes 3 lengths (shift_pair_reach) any way; a fall goes down, any distance.
+        r = int(cfg.movement.shift_pair_reach * max(bw, bh))
+        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=(r, r, r, h), min_ncc=cfg.movement.same_object_ncc)
         if d is None or float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
             continue
         assert o.centroid_before is not None

@@ -116,9 +116,10 @@ def _nearest_peak(score: NDArray[np.float32], origin: tuple[int, int]) -> tuple[
 
 
 def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
-                other: NDArray[np.uint8], reach: int) -> tuple[int, int] | None:
+                other: NDArray[np.uint8], reach: int | tuple[int, int, int, int]) -> tuple[int, int] | None:
     """Where the changed pixels (with a 3 px ring, so the outline takes part) went within
-    ``reach``: :func:`_nearest_peak` of their correlation with the other frame; for templates
+    ``reach`` (pixels each way, or left, up, right, down): :func:`_nearest_peak` of their
+    correlation with the other frame; for templates
     of 16 px and more, searched at 1/2 or 1/4 scale first and refined at full scale around the
     best coarse peaks."""
     H, W = own.shape
@@ -129,8 +130,9 @@ def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own:
     tmask[y - ty0:y - ty0 + h, x - tx0:x - tx0 + w] = changed
     tmask = cv2.dilate(tmask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     template = own[ty0:ty1, tx0:tx1]
-    wx0, wy0 = max(0, tx0 - reach), max(0, ty0 - reach)
-    window = other[wy0:max(ty1, min(H, ty1 + reach)), wx0:max(tx1, min(W, tx1 + reach))]
+    left, up, right, down = (reach,) * 4 if isinstance(reach, int) else reach
+    wx0, wy0 = max(0, tx0 - left), max(0, ty0 - up)
+    window = other[wy0:max(ty1, min(H, ty1 + down)), wx0:max(tx1, min(W, tx1 + right))]
     home = (ty0 - wy0, tx0 - wx0)  # the template's own place, in window positions
     side = min(template.shape)
     f = 4 if side >= 48 else 2 if side >= 16 else 1
@@ -276,11 +278,13 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
 
 
 def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
-              other: NDArray[np.uint8], *, reach: int, min_ncc: float = 0.8) -> tuple[int, int] | None:
+              other: NDArray[np.uint8], *, reach: int | tuple[int, int, int, int],
+              min_ncc: float = 0.8) -> tuple[int, int] | None:
     """Where an object gone from its place went, when the pairing found no partner (its landing
     place was not segmented as one object: welded to the floor's seams, cut by a shadow).
 
-    Its pixels (with a 3 px ring) are searched in the other frame within ``reach`` (see
+    Its pixels (with a 3 px ring) are searched in the other frame within ``reach`` (pixels each
+    way, or left, up, right, down; see
     :func:`_best_shift`). The shift holds when its inside (3 px in from its outline) correlates
     at least ``min_ncc`` there (not its surroundings: it landed among other things), and
     something arrived: the own frame showed something else at the destination (an identical
