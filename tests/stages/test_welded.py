@@ -221,3 +221,20 @@ class TestTrackGone:
         assert len(out) == 2 and still in out
         (tracked,) = [o for o in out if o.moved]
         assert tracked.bbox_after == (215, 240, 30, 22) and tracked.fell
+
+
+def test_any_box_and_mask_is_handled():
+    # Random frames, boxes touching the borders, sparse or full masks, reaches of 0 to 4 lengths:
+    # no error, and a split always partitions the blob.
+    rng = np.random.default_rng(0)
+    for _ in range(60):
+        h_img, w_img = (int(v) for v in rng.integers(20, 90, 2))
+        a = cv2.GaussianBlur((rng.random((h_img, w_img)) * 255).astype(np.uint8), (0, 0), 1.5)
+        b = np.roll(a, (int(rng.integers(-8, 8)), int(rng.integers(-8, 8))), axis=(0, 1))
+        w, h = int(rng.integers(1, w_img + 1)), int(rng.integers(1, h_img + 1))
+        x, y = int(rng.integers(0, w_img - w + 1)), int(rng.integers(0, h_img - h + 1))
+        m = rng.random((h, w)) < rng.uniform(0.1, 1.0)
+        split = motion_split(m, (x, y, w, h), smooth(a), smooth(b), reach_lengths=float(rng.uniform(0, 4)))
+        if split is not None:
+            assert not (split.moving & split.static).any() and ((split.moving | split.static) == m).all()
+        find_gone(m, (x, y, w, h), smooth(a), smooth(b), reach=(1, 2, 3, int(rng.integers(0, 90))))
