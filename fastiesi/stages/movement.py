@@ -19,8 +19,9 @@ saliency images' difference binarised at 25 and eroded leaves the moving objects
 it only when nothing fell; here always, see :func:`high_changes`); the two blobs a shift leaves
 (where it was, where it is) are paired by area. Change blobs pass the length and line screens.
 Pre objects in high-complexity regions are counted as the totals; a changed one overlapped by a
-moving blob has moved, or, when it is goods welded into one blob of which only some moved, its
-part that moved has (:mod:`.welded`).
+moving blob has moved, and so has a changed one with no post object left where it stood (gone,
+as in 4.2.3). When it is goods welded into one blob of which only some moved, only the part that
+moved has (:mod:`.welded`).
 
 Welded blobs (refines 4.2.3): a changed blob that the pairing leaves in doubt (unpaired, or
 paired with a box of another size) may be a moved object welded to one that stayed put; it is
@@ -603,13 +604,15 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
 
 
 def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
-               frames: tuple | None = None) -> list[TrackedObject]:
+               frames: tuple | None = None, post_c: list[_Candidate] | None = None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     claimed: set[int] = set()
     hit_pre: list[_Candidate] = []
     for p in pre_c:
         hit = [c for c in changes.moving if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
         moved = bool(hit) and p.changed
+        if post_c is not None and p.changed and not any(_iou(p.box, q.box) > 0 for q in post_c):
+            moved = True  # nothing left where it stood: gone (4.2.3), saliency or not
         if moved:
             claimed.update(c.label for c in hit)
             hit_pre.append(p)
@@ -701,7 +704,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                roi, regions, cfg)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg,
-                              (pre_objects, post_objects, pre_gray, post_gray, regions))
+                              (pre_objects, post_objects, pre_gray, post_gray, regions), [c for c in post_c if c.high])
     objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
     return MovementResult(_track_gone(objects, pre_gray, post_gray, pre_objects, cfg))
 

@@ -196,6 +196,22 @@ class TestHighPath:
         assert a.complexity in ("mixed", "high") and a.falls >= 1 and a.intensity >= 7
 
 
+    def test_object_gone_from_a_shelf_area_has_moved(self):
+        # High-complexity area, no saliency difference to go by: an object with nothing left
+        # where it stood has gone (4.2.3's rule holds in shelving areas too).
+        pre, _ = _scene()
+        post = pre.copy()
+        post[395:456, 95:166] = 120
+        regions = DepthRegions(pre.shape)
+        high = np.ones(pre.shape, bool)
+        sal = np.zeros_like(pre)
+        r = detect_movement(pre, post, segment_objects(pre, high_mask=high), segment_objects(post, high_mask=high),
+                            pre_saliency=sal, post_saliency=sal, high_mask=high, regions=regions)
+        moved = [o for o in r.objects if o.moved]
+        assert len(moved) == 1 and moved[0].bbox_after is None and moved[0].path == "high"
+        assert any(not o.moved and o.bbox_before is not None and o.bbox_before[0] > 450 for o in r.objects)
+
+
 class TestWorkedExamples:
     def test_table4_example(self):
         # Table 4 as extracted reads "Mobile quantity 39400 / total 661272 / percentage 0.591
