@@ -10,7 +10,12 @@ from fastiesi import assess
 from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.intensity import rate_intensity
-from fastiesi.stages.movement import box_ncc, density_binarize, detect_movement, high_changes
+from fastiesi.stages.movement import (
+    box_ncc,
+    density_binarize,
+    detect_movement,
+    high_changes,
+)
 from fastiesi.stages.segment import segment_objects
 from fastiesi.synth import SceneSpec, render_pair
 
