@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
-from .stages.complexity import complexity_map
+from .stages.complexity import complexity_from_power, detail_power
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
@@ -92,6 +92,7 @@ class Reference:
     notes: tuple[str, ...] = ()
     people: PeopleInFrame | None = None  # set when built with a PeopleRemover; image is then inpainted
     masks: FrameMasks | None = None  # the frame-wide segmentation (4.2), cropped for each pair
+    power: NDArray[np.float32] | None = None  # the frame's detail power (4.1), cropped for each pair
 
     @classmethod
     def from_frame(cls, pre: ImageLike, *, config: Config | None = None,
@@ -106,7 +107,8 @@ class Reference:
         enh = enhance(image, config=cfg.enhance)
         features = detect_features(enh.filtered, config=cfg.quality)
         masks = FrameMasks(enh.filtered, config=cfg)
-        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed, masks)
+        power = detail_power(enh.filtered, config=cfg.complexity)
+        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed, masks, power)
 
 
 def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,
@@ -174,7 +176,8 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
             pre_feat = detect_features(pre_enh.filtered, config=cfg.quality)
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
-    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks)
+    result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks,
+                         None if ref is None else ref.power)
     result.fallbacks[:0] = fallbacks
     if people is not None:
         result.people_removed = describe_removed(removed)
@@ -184,7 +187,7 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
 
 def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
                 timings: dict[str, float], removed: dict[str, PeopleInFrame],
-                pre_masks: FrameMasks | None) -> Assessment:
+                pre_masks: FrameMasks | None, pre_power: NDArray[np.float32] | None = None) -> Assessment:
     inputs = pair.describe()
     with _timed(timings, "preprocess"):
         post_enh = enhance(pair.post, config=cfg.enhance)
@@ -213,7 +216,12 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     exclude = _people_mask(removed, rigid, pair.pre.shape[:2], cfg.people.exclude_margin_px)
     pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
     with _timed(timings, "complexity"):
-        cmap = complexity_map(pre_gray, post_gray, config=cfg.complexity)
+        # The pre frame's detail power is taken frame-wide (once per camera with a Reference)
+        # and cropped, like its segmentation; the registered post frame's, on the crop.
+        if pre_power is None:
+            pre_power = detail_power(pre_enh.filtered, config=cfg.complexity)
+        power = (pre_power[win] + detail_power(post_gray, config=cfg.complexity)) / 2
+        cmap = complexity_from_power(power, config=cfg.complexity)
     with _timed(timings, "segment"):
         # The pre frame is segmented whole (once per camera with a Reference) and cropped; the
         # post frame, registered, has black edges outside the crop, so it is segmented cropped.

@@ -67,8 +67,7 @@ def highpass(gray: Any, *, config: ComplexityConfig | None = None) -> Any:
 
 def power_spectral_density(gray: Any, *, config: ComplexityConfig | None = None) -> float:
     """Eq. 7: mean squared magnitude of the high-passed image (squared grey levels)."""
-    d = highpass(gray, config=config)
-    return float((d * d).mean())
+    return float(detail_power(gray, config=config).mean())
 
 
 def complexity_level(psd: float, *, config: ComplexityConfig | None = None) -> ComplexityLevel:
@@ -108,6 +107,12 @@ def high_blocks(local_psd: NDArray[np.floating], threshold: float) -> NDArray[np
     return cv2.medianBlur(above, 3) > 0
 
 
+def detail_power(gray: Any, *, config: ComplexityConfig | None = None) -> Any:
+    """|F^-1[H . F(I)]|^2 per pixel: the power of the image's detail, whose mean is the PSD."""
+    d = highpass(gray, config=config)
+    return d * d
+
+
 def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = None) -> ComplexityMap:
     """PSD and, block by block, where the image is high-complexity (4.1, 4.3).
 
@@ -119,10 +124,18 @@ def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = 
         raise InputError("complexity_map needs at least one image")
     if any(g.shape != grays[0].shape for g in grays):
         raise InputError(f"complexity_map images differ in shape: {[g.shape for g in grays]}")
-    power = sum(d * d for d in (highpass(g, config=cfg) for g in grays)) / len(grays)
+    return complexity_from_power(sum(detail_power(g, config=cfg) for g in grays) / len(grays), config=cfg)
+
+
+def complexity_from_power(power: NDArray[np.floating], *, config: ComplexityConfig | None = None) -> ComplexityMap:
+    """:func:`complexity_map` from the detail power already averaged over the frames (a camera's
+    pre frame power is computed once, see :class:`fastiesi.pipeline.Reference`)."""
+    cfg = config or DEFAULT_CONFIG.complexity
+    if power.ndim != 2 or power.size == 0:
+        raise InputError(f"detail power must be a non-empty 2-D map, got shape {power.shape}")
     psd = float(power.mean())
     gx, gy = cfg.local_blocks
-    h, w = grays[0].shape
+    h, w = power.shape
     local = cv2.resize(power, (gx, gy), interpolation=cv2.INTER_AREA)
     level = complexity_level(psd, config=cfg)
     if level == "low":
