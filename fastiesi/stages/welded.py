@@ -6,8 +6,9 @@ then moves as one blob of the wrong size and class (a door with a table is heavy
 one moved heavy piece rates IX). The frames themselves say which part moved:
 
 1. **Where the changed pixels went.** The blob's changed pixels (|own - other| above the
-   paper's difference threshold, 25, 4.3) are matched against the other frame within the shift
-   reach (masked sum of squared differences); the best offset is the moving part's shift ``d``.
+   paper's difference threshold, 25, 4.3), with a 3 px ring, are matched against the other frame
+   within the shift reach (masked zero-mean normalised correlation, coarse-to-fine); the best
+   offset, the shortest among near-equal ones, is the moving part's shift ``d``.
 2. **Seeds.** A pixel of the blob that agrees with the other frame at ``d`` but not in place,
    and where the other frame shows background (the object left it), belongs to the part that
    moved; one that agrees in place but not at ``d``, or that changed only because the moving
@@ -16,8 +17,15 @@ one moved heavy piece rates IX). The frames themselves say which part moved:
 3. **Watershed.** A marker-based watershed over the frame grows both seeds across the blob,
    so the cut between the parts follows the strongest edge between them.
 
+4. **Check.** Both parts must be what they claim: the moving part correlates with the other
+   frame at ``d``, the static part in place (where the moving part does not now hide it).
+
 Frames are smoothed 3x3 by the caller (:func:`smooth`) so that single noisy pixels neither seed
 nor veto. Nothing is split unless both seeds hold ``min_seed_px`` pixels after a 3x3 opening.
+
+The same search finds where an object gone without a partner went (:func:`find_gone`): its
+inside is looked for in the other frame, and accepted where it correlates well and something
+else stood before.
 """
 
 from __future__ import annotations
