@@ -306,6 +306,11 @@ class ClassifyConfig:
         "paper Table 1, near region",
     )
 
+    @property
+    def smallest_object_area(self) -> int:
+        """The smallest area Table 1 gives any object, in any region."""
+        return int(min(r.small_objects.lo for r in (self.far, self.central, self.near)))
+
     def for_region(self, region: Region) -> RegionAreas:
         return typing.cast(RegionAreas, getattr(self, region))
 

@@ -56,7 +56,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .welded import find_gone, motion_split, ncc, smooth
+from .welded import find_gone, inside_of, is_plain, motion_split, ncc, smooth
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
@@ -108,6 +108,24 @@ class _Candidate:
     centroid: tuple[float, float]
     changed: bool
     high: bool
+
+
+@dataclass(frozen=True)
+class _Frames:
+    """Both frames of a pair as the movement stage reads them (crop coordinates); the smoothed
+    frames are what the welded split and the gone search compare, made once per pair."""
+
+    pre: FrameObjects
+    post: FrameObjects
+    pre_gray: NDArray[np.uint8]
+    post_gray: NDArray[np.uint8]
+    regions: DepthRegions
+    pre_smooth: NDArray[np.uint8] = field(init=False)
+    post_smooth: NDArray[np.uint8] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
+        object.__setattr__(self, "post_smooth", smooth(self.post_gray))
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,16 +330,17 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
 Shift = tuple[int, int]
 
 
-def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObjects, own_s: NDArray[np.uint8],
-                  other_s: NDArray[np.uint8], own_raw: NDArray[np.uint8], regions: DepthRegions,
-                  cfg: Config) -> tuple[list[_Candidate], list[_Candidate], list[tuple[_Candidate, Shift]]]:
+def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post_side: bool = False,
+                  ) -> tuple[list[_Candidate], list[_Candidate], list[tuple[_Candidate, Shift]]]:
     """Changed objects cut into the part that moved and the part that stayed (:mod:`.welded`).
 
     Returns the candidates left whole (to be paired by area), the static parts, and the moving
     parts with their shift to the other frame (their partner is known: no pairing needed).
     """
     mv = cfg.movement
-    smallest = int(min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central, cfg.classify.near)))
+    own, other = (frames.post, frames.pre) if post_side else (frames.pre, frames.post)
+    own_s, other_s = (frames.post_smooth, frames.pre_smooth) if post_side else (frames.pre_smooth, frames.post_smooth)
+    own_raw = frames.post_gray if post_side else frames.pre_gray
     whole: list[_Candidate] = []
     held: list[_Candidate] = []
     moved: list[tuple[_Candidate, Shift]] = []
@@ -332,24 +351,39 @@ def _split_welded(cands: list[_Candidate], own: FrameObjects, other: FrameObject
         x, y = c.box[:2]
         m, _ = own.components.mask(c.label)
         split = motion_split(m, c.box, own_s, other_s, reach_lengths=mv.shift_pair_reach,
-                             level=mv.saliency_diff_binarize, min_static_px=smallest, min_ncc=mv.unchanged_ncc,
-                             own_raw=own_raw,
-                             other_objects=other.mask)
+                             level=mv.saliency_diff_binarize, min_static_px=cfg.classify.smallest_object_area,
+                             min_ncc=mv.unchanged_ncc, own_raw=own_raw, other_objects=other.mask)
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
             whole.append(c)
             continue
-        static = _blobs(split.static.astype(np.uint8) * np.uint8(255), regions, cfg, offset=(x, y))
+        static = _blobs(split.static.astype(np.uint8) * np.uint8(255), frames.regions, cfg, offset=(x, y))
         if not static:  # what stayed is no object (a floor patch, a seam): the blob moved whole
             whole.append(c)
             continue
         held += [replace(p, high=c.high, changed=False) for p in static]
-        moving = _blobs(split.moving.astype(np.uint8) * np.uint8(255), regions, cfg, offset=(x, y))
+        moving = _blobs(split.moving.astype(np.uint8) * np.uint8(255), frames.regions, cfg, offset=(x, y))
         moved += [(replace(p, high=c.high), split.shift) for p in moving]
     return whole, held, moved
 
 
 def _shifted_box(box: tuple[int, int, int, int], d: Shift) -> tuple[int, int, int, int]:
     return box[0] + d[0], box[1] + d[1], box[2], box[3]
+
+
+def _tracked_by_shift(c: _Candidate, d: Shift, path: Path, cfg: Config, *, seen_after: bool = False) -> TrackedObject:
+    """A moved object found by its shift ``d`` from the frame it was seen in: the pre frame, or
+    the post frame (``seen_after``, ``d`` then leads back to where it stood); a fall when it
+    dropped over 3 lengths (4.4 (1))."""
+    moved_box = _shifted_box(c.box, d)
+    moved_c = (c.centroid[0] + d[0], c.centroid[1] + d[1])
+    before, c_before, after, c_after = (moved_box, moved_c, c.box, c.centroid) if seen_after else \
+        (c.box, c.centroid, moved_box, moved_c)
+    return TrackedObject(c.object_class, c.region, c.area, before, after, c_before, c_after, True,
+                         _fell(before, c_before, c_after, cfg), path)
+
+
+def _unmoved(c: _Candidate, path: Path) -> TrackedObject:
+    return TrackedObject(c.object_class, c.region, c.area, c.box, c.box, c.centroid, c.centroid, False, False, path)
 
 
 def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -366,59 +400,50 @@ def _same_shape(a: _Candidate, b: _Candidate, cfg: Config) -> bool:
     return all(abs(u - v) <= max(tol, 0.1 * max(u, v)) for u, v in ((a.box[2], b.box[2]), (a.box[3], b.box[3])))
 
 
-def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: tuple, cfg: Config,
+def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: _Frames, cfg: Config,
                   ) -> tuple[list[_Candidate], list[_Candidate], list[TrackedObject]]:
     """:func:`_split_welded` on both sides: the moving parts found from either frame (once), the
     static parts of pre blobs (objects that did not move; those of post blobs are the same things,
     counted from the pre frame), and what is left to pair. A whole blob holding the other side's
     moving part is that weld seen from one side only: a post one is dropped (its static part is
     counted in the pre frame), a pre one stays in place (its moving part is counted already)."""
-    pre_f, post_f, pre_g, post_g, regions = frames
-    pre_s, post_s = smooth(pre_g), smooth(post_g)
-    gone, held, pre_moves = _split_welded(gone, pre_f, post_f, pre_s, post_s, pre_g, regions, cfg)
-    appeared, _, post_moves = _split_welded(appeared, post_f, pre_f, post_s, pre_s, post_g, regions, cfg)
-    out = []
-    for p, d in pre_moves:
-        after = _shifted_box(p.box, d)
-        c_after = (p.centroid[0] + d[0], p.centroid[1] + d[1])
-        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, after, p.centroid, c_after,
-                                 True, _fell(p.box, p.centroid, c_after, cfg), "low"))
+    gone, held, pre_moves = _split_welded(gone, frames, cfg)
+    appeared, _, post_moves = _split_welded(appeared, frames, cfg, post_side=True)
+    out = [_tracked_by_shift(p, d, "low", cfg) for p, d in pre_moves]
+    destinations = [o.bbox_after for o in out]
     origins = []
     for q, d in post_moves:
-        before = _shifted_box(q.box, d)
-        if any(_iou(before, p.box) >= cfg.movement.same_place_iou for p, _ in pre_moves):
+        t = _tracked_by_shift(q, d, "low", cfg, seen_after=True)
+        if any(_iou(t.bbox_before, p.box) >= cfg.movement.same_place_iou for p, _ in pre_moves):  # type: ignore[arg-type]
             continue
-        origins.append(before)
-        c_before = (q.centroid[0] + d[0], q.centroid[1] + d[1])
-        out.append(TrackedObject(q.object_class, q.region, q.area, before, q.box, c_before, q.centroid,
-                                 True, _fell(before, c_before, q.centroid, cfg), "low"))
-    destinations = [o.bbox_after for o in out[:len(pre_moves)]]
+        origins.append(t.bbox_before)
+        out.append(t)
     appeared = [q for q in appeared if not any(_mostly_inside(b, q.box) for b in destinations)]  # type: ignore[arg-type]
-    for g in [g for g in gone if any(_mostly_inside(b, g.box) for b in origins)]:
+    for g in [g for g in gone if any(_mostly_inside(b, g.box) for b in origins)]:  # type: ignore[arg-type]
         gone.remove(g)
         held.append(g)
-    out += [TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
-                          False, False, "low") for p in held]
-    return gone, appeared, out
+    return gone, appeared, out + [_unmoved(p, "low") for p in held]
 
 
 def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
               pre_kps: KeypointSets | None, post_kps: KeypointSets | None,
-              frames: tuple[FrameObjects, FrameObjects, NDArray[np.uint8], NDArray[np.uint8], DepthRegions] | None = None,
-              ) -> list[TrackedObject]:
+              frames: _Frames | None = None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     gone: list[_Candidate] = []
 
-    def in_place(p: _Candidate, others: list[_Candidate]) -> bool:  # one at the same box and centroid
-        return any(_iou(p.box, q.box) >= cfg.movement.same_place_iou
-                   and _distance(p.centroid, q.centroid) <= cfg.movement.moved_min_displacement_px for q in others)
+    def partner(p: _Candidate, others: list[_Candidate]) -> _Candidate | None:  # at the same box and centroid
+        return next((q for q in others if _iou(p.box, q.box) >= cfg.movement.same_place_iou
+                     and _distance(p.centroid, q.centroid) <= cfg.movement.moved_min_displacement_px), None)
+
+    def in_place(p: _Candidate, others: list[_Candidate]) -> bool:
+        return partner(p, others) is not None
 
     # Objects still in place (their pixels unchanged as a whole, or a post object at the same
     # box) may have lost or gained a part (see _parts_changed).
     parts_gone: list[_Candidate] = []
     parts_new: list[_Candidate] = []
     if frames is not None:
-        pre_f, post_f, pre_g, post_g, regions = frames
+        pre_f, post_f, pre_g, post_g, regions = frames.pre, frames.post, frames.pre_gray, frames.post_gray, frames.regions
         base = 1 << 20  # part labels never collide with component labels
         for p in pre_c:
             if not p.changed or in_place(p, post_c):
@@ -432,10 +457,10 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     # moved, the stable-region check of 4.2 failing, though its box stayed.
     if frames is not None:
         for p in [p for p in pre_c if p.changed and in_place(p, post_c)]:
-            if _looks_the_same(p, frames[0], frames[2], frames[3], cfg):
+            if _looks_the_same(p, frames, cfg):
                 continue
-            q = next(q for q in post_c if _iou(p.box, q.box) >= cfg.movement.same_place_iou
-                     and _distance(p.centroid, q.centroid) <= cfg.movement.moved_min_displacement_px)
+            q = partner(p, post_c)
+            assert q is not None
             out.append(TrackedObject(p.object_class, p.region, p.area, p.box, q.box, p.centroid, q.centroid,
                                      True, False, "low"))
             pre_c = [c for c in pre_c if c is not p]
@@ -443,8 +468,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     pre_c = [replace(p, changed=False) if p.changed and in_place(p, post_c) else p for p in pre_c]
     for p in pre_c:
         if not p.changed:
-            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
-                                     False, False, "low"))
+            out.append(_unmoved(p, "low"))
         else:
             gone.append(p)
     # A changed post object lying on an unchanged pre object is that object, seen differently.
@@ -482,7 +506,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     for q in appeared:
         if q.label in used:
             continue
-        if frames is not None and _covered(q, frames[1], frames[0], cfg):
+        if frames is not None and _covered(q, frames.post, frames.pre, cfg):
             # The pre frame's objects there, welded into one blob: they are counted already,
             # and whichever of them changed is counted as gone (moved) by itself.
             continue
@@ -490,20 +514,19 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     return out
 
 
-def _looks_the_same(c: _Candidate, own: FrameObjects, own_gray: NDArray[np.uint8], other_gray: NDArray[np.uint8],
-                    cfg: Config) -> bool:
-    """Whether an object's inside (3 px in from its outline) correlates at least
-    ``same_object_ncc`` with the other frame in place (True when it has too little inside to
-    tell, or no texture: light and shadow change a plain object's look without moving it)."""
+def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object's inside (:func:`.welded.inside_of`) correlates at least
+    ``same_object_ncc`` with the post frame in place (True when it has too little inside to tell,
+    or no texture: light and shadow change a plain object's look without moving it)."""
     x, y, w, h = c.box
-    m, _ = own.components.mask(c.label)
-    inside = cv2.erode(m.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    m, _ = frames.pre.components.mask(c.label)
+    inside = inside_of(m)
     if int(inside.sum()) < cfg.movement.min_object_length_px:
         return True
-    a = own_gray[y:y + h, x:x + w][inside]
-    if float(a.std()) < 1.0:
+    a = frames.pre_gray[y:y + h, x:x + w][inside]
+    if is_plain(a):
         return True
-    return ncc(a, other_gray[y:y + h, x:x + w][inside]) >= cfg.movement.same_object_ncc
+    return ncc(a, frames.post_gray[y:y + h, x:x + w][inside]) >= cfg.movement.same_object_ncc
 
 
 def _covered(c: _Candidate, own: FrameObjects, other: FrameObjects, cfg: Config) -> bool:
@@ -604,7 +627,7 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
 
 
 def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
-               frames: tuple | None = None, post_c: list[_Candidate] | None = None) -> list[TrackedObject]:
+               frames: _Frames | None = None, post_c: list[_Candidate] | None = None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
     claimed: set[int] = set()
     hit_pre: list[_Candidate] = []
@@ -617,20 +640,12 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
             claimed.update(c.label for c in hit)
             hit_pre.append(p)
             continue
-        out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
-                                 False, False, "high"))
+        out.append(_unmoved(p, "high"))
     if frames is not None and hit_pre:
         # Goods welded into one blob on a shelf: only the part that moved counts (see .welded).
-        pre_f, post_f, pre_g, post_g, regions = frames
-        hit_pre, held, moves = _split_welded(hit_pre, pre_f, post_f, smooth(pre_g), smooth(post_g), pre_g,
-                                             regions, cfg)
-        out += [TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
-                              False, False, "high") for p in held]
-        for p, d in moves:
-            after = _shifted_box(p.box, d)
-            c_after = (p.centroid[0] + d[0], p.centroid[1] + d[1])
-            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, after, p.centroid, c_after,
-                                     True, _fell(p.box, p.centroid, c_after, cfg), "high"))
+        hit_pre, held, moves = _split_welded(hit_pre, frames, cfg)
+        out += [_unmoved(p, "high") for p in held]
+        out += [_tracked_by_shift(p, d, "high", cfg) for p, d in moves]
     out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "high")
             for p in hit_pre]
     for c in changes.fallen:  # where it came from is found, if at all, by _pair_far
@@ -697,39 +712,37 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
+    frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
-                        pre_keypoints, post_keypoints, (pre_objects, post_objects, pre_gray, post_gray, regions))
+                        pre_keypoints, post_keypoints, frames)
     if high_mask.any():
         roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                roi, regions, cfg)
-        objects += _high_path([c for c in pre_c if c.high], changes, cfg,
-                              (pre_objects, post_objects, pre_gray, post_gray, regions), [c for c in post_c if c.high])
+        objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
     objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
-    return MovementResult(_track_gone(objects, pre_gray, post_gray, pre_objects, cfg))
+    return MovementResult(_track_gone(objects, frames, cfg))
 
 
-def _track_gone(objects: list[TrackedObject], pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8],
-                pre_objects: FrameObjects, cfg: Config) -> list[TrackedObject]:
+def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> list[TrackedObject]:
     """Objects still gone after both pairings, searched for in the post frame by their look
     (:func:`.welded.find_gone`, within a shift's reach, and down to the frame's bottom: a fall
-    goes far); one found there is
-    tracked to it (a fall when it dropped over 3 lengths), and an appeared object over the place
-    it went is that object, not another."""
+    goes far); one found there is tracked to it (a fall when it dropped over 3 lengths), and an
+    appeared object over the place it went is that object, not another."""
     # Low-complexity objects only: on shelving, goods look alike (a gone bottle matches its twin
     # that shifted on the board below, a false fall).
     gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
     if not gone:
         return objects
-    h = pre_gray.shape[0]
-    pre_s, post_s = smooth(pre_gray), smooth(post_gray)
+    h = frames.pre_gray.shape[0]
     found: dict[int, TrackedObject] = {}
     for o in gone:
         bx, by, bw, bh = o.bbox_before  # type: ignore[misc]
-        m = pre_objects.mask[by:by + bh, bx:bx + bw] > 0
+        m = frames.pre.mask[by:by + bh, bx:bx + bw] > 0
         # A shift goes 3 lengths (shift_pair_reach) any way; a fall goes down, any distance.
         r = int(cfg.movement.shift_pair_reach * max(bw, bh))
-        d = find_gone(m, (bx, by, bw, bh), pre_s, post_s, reach=(r, r, r, h), min_ncc=cfg.movement.same_object_ncc)
+        d = find_gone(m, (bx, by, bw, bh), frames.pre_smooth, frames.post_smooth, reach=(r, r, r, h),
+                      min_ncc=cfg.movement.same_object_ncc)
         if d is None or float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
             continue
         assert o.centroid_before is not None

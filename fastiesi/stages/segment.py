@@ -54,8 +54,7 @@ class FrameMasks:
         thick = cv2.dilate(self.edges, _K3)
         sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
         self._cleaned = region_adaptive_median(thick, sizes)
-        self._smallest = int(min(r.small_objects.lo for r in (cfg.classify.far, cfg.classify.central,
-                                                               cfg.classify.near)))
+        self._smallest = cfg.classify.smallest_object_area
         self.solid = nested_morphology(self._cleaned, kernels=mv.morphology_kernels, min_object_area=self._smallest)
         self._shelved: NDArray[np.uint8] | None = None
 

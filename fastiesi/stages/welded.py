@@ -42,6 +42,7 @@ _K3 = np.ones((3, 3), np.uint8)
 _PEAK_TIE = 0.02  # correlation scores this close to the best are the same match
 _COARSE_PEAKS = 4  # coarse-scale peaks refined at full scale
 _MIN_TEXTURE = 1.0  # grey-level spread below which an object has no look to recognise it by
+_K7 = np.ones((7, 7), np.uint8)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ class MotionSplit:
     shift: tuple[int, int]
     moving: NDArray[np.bool_]
     static: NDArray[np.bool_]
+
+
+def inside_of(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """An object's inside: its mask 3 px in from its outline. Its look without its rim, which
+    holds some of its surroundings, and they differ wherever it went."""
+    return cv2.erode(mask.astype(np.uint8), _K7, borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+
+
+def is_plain(values: NDArray[np.generic]) -> bool:
+    """Whether pixels have too little texture to be recognised by (a plain patch matches any
+    plain place, and light alone changes its correlation)."""
+    return float(values.std()) < _MIN_TEXTURE
 
 
 def smooth(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -314,14 +327,11 @@ def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDAr
         return None
     at_d, valid = _shifted(other, box, d)
     before_at_d, valid_before = _shifted(own, box, d)
-    # Its inside only (3 px in from its outline, as calibrated): its surroundings differ where it
-    # landed, and the mask's rim holds some of them.
-    inside = cv2.erode(mask.astype(np.uint8), np.ones((7, 7), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
-    sel = inside & valid & valid_before
+    sel = inside_of(mask) & valid & valid_before  # its inside, as calibrated
     if not sel.any():
         return None
     a = own[y:y + h, x:x + w]
-    if float(a[sel].std()) < _MIN_TEXTURE:  # a plain patch matches any plain place
+    if is_plain(a[sel]):
         return None
     if ncc(a[sel], at_d[sel]) < min_ncc or ncc(before_at_d[sel], at_d[sel]) >= min_ncc:
         return None

@@ -206,7 +206,7 @@ class TestFindGone:
 
 class TestTrackGone:
     def test_gone_object_becomes_a_fall_and_its_landing_blob_is_not_counted_again(self):
-        from fastiesi.stages.movement import TrackedObject, _track_gone
+        from fastiesi.stages.movement import TrackedObject, _Frames, _track_gone
 
         pre, post = TestFindGone()._floor(1), TestFindGone()._floor(2)
         _textured_box(pre, 200, 30)
@@ -217,7 +217,8 @@ class TestTrackGone:
                                 True, False, "low")
         still = TrackedObject("furniture", "far", 5000, (20, 20, 60, 90), (20, 20, 60, 90), (50.0, 65.0), (50.0, 65.0),
                               False, False, "low")
-        out = _track_gone([gone, landing, still], pre, post, objs, DEFAULT_CONFIG)
+        frames = _Frames(objs, segment_objects(post), pre, post, DepthRegions(pre.shape))
+        out = _track_gone([gone, landing, still], frames, DEFAULT_CONFIG)
         assert len(out) == 2 and still in out
         (tracked,) = [o for o in out if o.moved]
         assert tracked.bbox_after == (215, 240, 30, 22) and tracked.fell
