@@ -79,8 +79,8 @@ def label_components_device(d_masks: Any) -> DeviceComponents:
     k.compact_roots[blocks, BLOCK](lab, h, w, count, roots, cap)
     # The short root lists go to the host, into raster order, and back as a root -> label map.
     counts = count.copy_to_host()
-    roots_h = roots.copy_to_host()
-    ordered = [np.sort(roots_h[z * cap:z * cap + int(counts[z])]) for z in range(n)]
+    ordered = [np.sort(roots[z * cap:z * cap + int(counts[z])].copy_to_host()) if counts[z] else np.empty(0, np.int64)
+               for z in range(n)]
     all_roots = np.concatenate(ordered) if n else np.empty(0, np.int64)
     ids = np.concatenate([np.arange(1, len(r) + 1, dtype=np.int32) for r in ordered]) if n else np.empty(0, np.int32)
     offsets = np.concatenate([[0], np.cumsum([len(r) + 1 for r in ordered])[:-1]]).astype(np.int64)
