@@ -18,6 +18,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
+import functools
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -47,6 +48,7 @@ def _f(default: Any, source: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def _exact(bound: float) -> Fraction:
     # Fraction(str(x)) turns 0.45 into exactly 9/20, so 9/20 sits on the boundary, as a reader
     # of Table 3 expects, rather than on whichever side binary rounding happens to put it.

@@ -225,13 +225,11 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     with _timed(timings, "segment"):
         # The pre frame is segmented whole (once per camera with a Reference) and cropped; the
         # post frame, registered, has black edges outside the crop, so it is segmented cropped.
-        if pre_masks is None:
-            pre_masks, post_objects = _together(lambda: FrameMasks(pre_enh.filtered, config=cfg),
-                                                lambda: segment_objects(post_gray, config=cfg,
-                                                                        high_mask=cmap.high_mask))
-        else:
-            post_objects = segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask)
-        pre_objects = pre_masks.objects(win, high_mask=cmap.high_mask)
+        # Both frames' shares run side by side (the cached pre frame's is its crop's finish).
+        cached_masks = pre_masks
+        pre_objects, post_objects = _together(
+            lambda: (cached_masks or FrameMasks(pre_enh.filtered, config=cfg)).objects(win, high_mask=cmap.high_mask),
+            lambda: segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask))
     regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):
         result = detect_movement(

@@ -54,6 +54,11 @@ class Arc:
         inside = xp.maximum(self.radius**2 - dx * dx, 0.0)
         return self.center_y - xp.sqrt(inside)
 
+    def y_at(self, x: float) -> float:
+        """:meth:`y` of one column, in plain floats (the same operations, so the same result)."""
+        dx = float(x) - self.width / 2.0
+        return self.center_y - math.sqrt(max(self.radius**2 - dx * dx, 0.0))
+
 
 @dataclass(frozen=True)
 class DepthRegions:
@@ -79,7 +84,7 @@ class DepthRegions:
         if not 0.0 < c.far_arc_apex_y < c.far_arc_end_y <= 1.0 or not c.near_arc_apex_y < c.near_arc_end_y <= 1.0:
             raise InputError("depth arcs need 0 < apex_y < end_y <= 1 (the apex is above the ends)")
 
-    @property
+    @functools.cached_property
     def _arcs(self) -> tuple[Arc, Arc]:
         c = self.config
         rw, rh = c.reference_width, c.reference_height
@@ -115,8 +120,8 @@ class DepthRegions:
         mid = c.reference_width / 2.0
         out = []
         for arc in self._arcs:
-            ends = (float(arc.y(r0)), float(arc.y(r1)))
-            top = float(arc.y(mid)) if r0 <= mid <= r1 else min(ends)
+            ends = (arc.y_at(r0), arc.y_at(r1))
+            top = arc.y_at(mid) if r0 <= mid <= r1 else min(ends)
             out.append((top / sy - oy, max(ends) / sy - oy))
         return out[0], out[1]
 
@@ -129,17 +134,30 @@ class DepthRegions:
         code[ry < far.y(rx, xp)] = FAR
         return code
 
-    def codes_at(self, xs: NDArray[np.integer], ys: NDArray[np.integer]) -> NDArray[np.uint8]:
-        """:meth:`region_codes` of integer pixel positions, looked up in the frame's region map
-        (computed once per frame geometry) instead of evaluating the arcs for every pixel."""
+    def code_of_point(self, x: float, y: float) -> int:
+        """:meth:`region_codes` of one point, in plain floats."""
+        near, far = self._arcs
         h, w = self.frame_shape
-        fx, fy = xs + self.origin[0], ys + self.origin[1]
-        if fx.size and (fx.min() < 0 or fy.min() < 0 or fx.max() >= w or fy.max() >= h):
-            return self.region_codes(xs, ys)  # outside the frame: evaluate directly
-        return _frame_region_map(self.frame_shape, self.config)[fy, fx]
+        c = self.config
+        rx = (float(x) + self.origin[0]) * (c.reference_width / w)
+        ry = (float(y) + self.origin[1]) * (c.reference_height / h)
+        if ry >= near.y_at(rx):
+            return NEAR
+        return FAR if ry < far.y_at(rx) else CENTRAL
+
+    def codes_of_mask(self, mask: NDArray[np.bool_], offset: tuple[int, int]) -> NDArray[np.uint8]:
+        """Region codes of a boolean mask's pixels (the mask's (0, 0) at ``offset`` in the
+        analysed image), in row-major order."""
+        h, w = self.frame_shape
+        fx, fy = offset[0] + self.origin[0], offset[1] + self.origin[1]
+        mh, mw = mask.shape
+        if fx < 0 or fy < 0 or fx + mw > w or fy + mh > h:
+            ys, xs = np.nonzero(mask)
+            return self.region_codes(xs + offset[0], ys + offset[1])
+        return _frame_region_map(self.frame_shape, self.config)[fy:fy + mh, fx:fx + mw][mask]
 
     def region_of_point(self, x: float, y: float) -> Region:
-        return REGIONS[int(self.region_codes(np.array([x]), np.array([y]))[0])]
+        return REGIONS[self.code_of_point(x, y)]
 
     def region_map(self, shape: tuple[int, int], xp: Any = np) -> Any:
         """A (height, width) uint8 map of region codes for the analysed image of ``shape``."""
@@ -210,25 +228,22 @@ def object_placement(mask: NDArray[np.bool_], regions: DepthRegions, *,
     xb = np.flatnonzero(mask[rows[-1]])
     n = len(xb)
     lowest = ((int(xb[(n - 1) // 2]) + int(xb[n // 2])) / 2.0 + offset[0], float(bottom))  # median
-    lowest_code = int(regions.region_codes(np.array([lowest[0]]), np.array([lowest[1]]))[0])
+    lowest_code = regions.code_of_point(*lowest)
     # Most objects lie clear of both arcs (a pixel's margin on each side over the object's
     # columns): then every pixel has the lowest point's region, with no per-pixel lookup.
     top = int(rows[0]) + offset[1]
     ranges = regions.boundary_row_ranges(float(cols[0] + offset[0]), float(cols[-1] + offset[0]))
     if all(lo > bottom + 1 or hi < top - 1 for lo, hi in ranges):
         return ObjectPlacement(REGIONS[lowest_code], lowest, False, False, math.nan)
-    ys, xs = np.nonzero(mask)
-    xs = xs + offset[0]
-    ys = ys + offset[1]
-    codes = regions.codes_at(xs, ys)
+    codes = regions.codes_of_mask(mask, offset)
     spans = bool(codes.min() != codes.max())
     if not spans:
         return ObjectPlacement(REGIONS[lowest_code], lowest, False, False, math.nan)
     vert = longest_edge_verticality(mask)
     if vert >= regions.config.tall_verticality:
         return ObjectPlacement(REGIONS[lowest_code], lowest, True, True, vert)
-    cx, cy = float(xs.mean()), float(ys.mean())
-    centre_code = int(regions.region_codes(np.array([cx]), np.array([cy]))[0])
+    ys, xs = np.nonzero(mask)
+    centre_code = regions.code_of_point(float(xs.mean()) + offset[0], float(ys.mean()) + offset[1])
     return ObjectPlacement(REGIONS[centre_code], lowest, True, False, vert)
 
 

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..backend.cpu_kernels import merge_nested_level
 from ..errors import InputError
 
 
@@ -97,12 +98,12 @@ def fill_holes(mask: NDArray[np.uint8], *, min_solidity: float = 0.0) -> NDArray
     if not 0.0 <= min_solidity <= 1.0:
         raise InputError(f"min_solidity must be in [0, 1], got {min_solidity}")
     h, w = mask.shape
-    padded = np.zeros((h + 2, w + 2), np.uint8)
-    padded[1:-1, 1:-1] = (mask > 0) * np.uint8(255)
+    binary = cv2.threshold(mask, 0, 255, cv2.THRESH_BINARY)[1]
+    padded = cv2.copyMakeBorder(binary, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     flood = np.zeros((h + 4, w + 4), np.uint8)
     cv2.floodFill(padded, flood, (0, 0), 128, flags=4)
     inner = padded[1:-1, 1:-1]
-    filled = np.where(inner == 128, 0, 255).astype(np.uint8)
+    filled = cv2.compare(inner, 128, cv2.CMP_NE)  # 255 but where the border's background reached
     if min_solidity <= 0.0:
         return filled
     holes = (inner == 0).astype(np.uint8)
@@ -153,26 +154,9 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
     current = close_and_fill(mask, kernels[0], min_solidity=min_hole_solidity)
     for k in kernels[1:]:
         larger = close_and_fill(mask, k, min_solidity=min_hole_solidity) | current
-        n_big, big = cv2.connectedComponents(larger, connectivity=8)
-        n_small, small = cv2.connectedComponents(current, connectivity=8)
-        # Only the foreground takes part (a fraction of the frame): areas, and each piece's
-        # larger component. Each piece lies inside one larger component (the larger result
-        # contains the smaller), so writing every pixel's larger label into its piece's slot
-        # leaves that one label.
-        fg = np.flatnonzero(current)
-        small_fg = small.ravel()[fg]
-        objectish = np.bincount(small_fg, minlength=n_small) >= min_object_area
-        objectish[0] = False
-        home = np.zeros(n_small, np.int64)
-        home[small_fg] = big.ravel()[fg]
-        # How many object-sized pieces of the smaller-kernel result each larger component holds.
-        held = np.bincount(home[objectish], minlength=n_big)
-        merged = held >= 2
-        merged[0] = False
-        if not merged.any():
-            current = larger
-            continue
-        current = np.where(merged[big], current, larger).astype(np.uint8)
+        n_big, big = cv2.connectedComponents(larger, connectivity=8, ltype=cv2.CV_32S)
+        n_small, small = cv2.connectedComponents(current, connectivity=8, ltype=cv2.CV_32S)
+        current = merge_nested_level(small, n_small, big, n_big, min_object_area)
     return current
 
 

@@ -30,6 +30,7 @@ else stood before.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -96,12 +97,14 @@ def ncc(a: NDArray[np.generic], b: NDArray[np.generic]) -> float:
     y = b.astype(np.float64).ravel()
     x -= x.mean()
     y -= y.mean()
-    nx, ny = float(np.sqrt(x @ x)), float(np.sqrt(y @ y))
+    # einsum, not ``@``: a float dot product this long goes to OpenBLAS, whose worker threads
+    # then spin for a while and took a core from the pipeline's second thread (bench/NOTES.md).
+    nx, ny = math.sqrt(np.einsum("i,i->", x, x)), math.sqrt(np.einsum("i,i->", y, y))
     if nx < 1e-6 and ny < 1e-6:
         return 1.0
     if nx < 1e-6 or ny < 1e-6:
         return 0.0
-    return float(x @ y) / (nx * ny)
+    return float(np.einsum("i,i->", x, y)) / (nx * ny)
 
 
 def _scores(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8],

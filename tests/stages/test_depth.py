@@ -57,12 +57,21 @@ class TestRegionMap:
             assert m[y, x] == {"near": NEAR, "central": CENTRAL, "far": FAR}[reg.region_of_point(x, y)]
 
     @pytest.mark.parametrize("origin", [(0, 0), (6, 2), (13, 9)])
-    def test_lookup_matches_the_arcs(self, origin):
+    @pytest.mark.parametrize("offset", [(0, 0), (300, 380), (790, 595), (-4, -3)])
+    def test_mask_lookup_matches_the_arcs(self, origin, offset):
         rng = np.random.default_rng(origin[0])
         r = DepthRegions((600, 800), origin=origin)
-        xs = rng.integers(0, 800 - origin[0], 5000)
-        ys = rng.integers(0, 600 - origin[1], 5000)
-        np.testing.assert_array_equal(r.codes_at(xs, ys), r.region_codes(xs, ys))
+        mask = rng.random((240, 160)) < 0.3  # partly beyond the frame at the last two offsets
+        ys, xs = np.nonzero(mask)
+        np.testing.assert_array_equal(r.codes_of_mask(mask, offset),
+                                      r.region_codes(xs + offset[0], ys + offset[1]))
+
+    def test_point_matches_the_arcs(self):
+        rng = np.random.default_rng(3)
+        r = DepthRegions((600, 800), origin=(7, 5))
+        pts = rng.uniform(-20, 820, size=(2000, 2))
+        codes = r.region_codes(pts[:, 0], pts[:, 1])
+        assert [r.code_of_point(x, y) for x, y in pts] == codes.tolist()
 
     def test_bad_geometry(self):
         with pytest.raises(InputError):
