@@ -21,12 +21,9 @@ def component_statistics_i32(labels, areas, boxes, centroids):  # pragma: no cov
             areas[lab] += 1
             sx[lab] += x
             sy[lab] += y
-            if x < x0[lab]:
-                x0[lab] = x
-            if x > x1[lab]:
-                x1[lab] = x
-            if y < y0[lab]:
-                y0[lab] = y
+            x0[lab] = min(x0[lab], x)
+            x1[lab] = max(x1[lab], x)
+            y0[lab] = min(y0[lab], y)
             y1[lab] = y  # rows are visited in order: the last one seen is the lowest
     for lab in range(n):
         if areas[lab] == 0:

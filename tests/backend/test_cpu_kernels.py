@@ -42,7 +42,7 @@ def merge_reference(current: np.ndarray, larger: np.ndarray, min_area: int) -> n
     """The rule stated plainly: a larger component holding two or more pieces of at least
     ``min_area`` keeps the pieces; any other takes their place."""
     n_big, big = cv2.connectedComponents(larger, connectivity=8)
-    n_small, small = cv2.connectedComponents(current, connectivity=8)
+    _, small = cv2.connectedComponents(current, connectivity=8)
     out = np.zeros_like(current)
     for b in range(1, n_big):
         inside = big == b
