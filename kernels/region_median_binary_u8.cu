@@ -3,7 +3,8 @@
 // than half of its k x k window is set, which is the median of a two-valued window. Pixels
 // outside the image repeat the edge (cv2.medianBlur's BORDER_REPLICATE). A pixel's region is
 // row * gy / h, col * gx / w, as fastiesi.stages.morphology.region_grid draws it. Batched:
-// blockIdx.z is the image; all images share the size table.
+// blockIdx.z is the image, and each image has its own size table (sizes + z * gx * gy): the
+// dense regions differ from frame to frame.
 extern "C" __global__ void region_median_binary_u8(const unsigned char* __restrict__ src,
                                                    unsigned char* __restrict__ dst, int h, int w,
                                                    const int* __restrict__ sizes, int gx, int gy) {
@@ -14,7 +15,7 @@ extern "C" __global__ void region_median_binary_u8(const unsigned char* __restri
     const unsigned char* s = src + plane;
     const int ry = min((int)((long long)y * gy / h), gy - 1);
     const int rx = min((int)((long long)x * gx / w), gx - 1);
-    const int k = sizes[ry * gx + rx];
+    const int k = sizes[(size_t)blockIdx.z * gx * gy + ry * gx + rx];
     const int r = k / 2;
     int count = 0;
     for (int dy = -r; dy <= r; ++dy) {

@@ -101,16 +101,23 @@ def saliency_gpu(gray: Any, *, centre_sigma: float, surround_sigma: float) -> An
 
 
 def region_median_gpu(mask: Any, kernel_sizes: np.ndarray) -> Any:
-    """Median of a binary image with one odd kernel size per region of a (gy, gx) grid (4.2.2)."""
+    """Median of a binary image with one odd kernel size per region of a (gy, gx) grid (4.2.2).
+
+    ``kernel_sizes`` is (gy, gx), shared by every image of the batch, or (N, gy, gx), one grid
+    per image."""
     sizes = np.asarray(kernel_sizes)
-    if sizes.ndim != 2 or (sizes < 1).any() or (sizes % 2 == 0).any():
-        raise InputError(f"kernel sizes must be a (gy, gx) grid of odd positive sizes, got {sizes.tolist()}")
+    if sizes.ndim not in (2, 3) or (sizes < 1).any() or (sizes % 2 == 0).any():
+        raise InputError(f"kernel sizes must be a (gy, gx) or (N, gy, gx) grid of odd positive sizes, "
+                         f"got {sizes.tolist()}")
     b, single = _batch(mask, "mask")
-    _, h, w = b.shape
+    n, h, w = b.shape
+    if sizes.ndim == 3 and sizes.shape[0] != n:
+        raise InputError(f"{sizes.shape[0]} size grids for a batch of {n} images")
+    sizes = np.broadcast_to(sizes, (n,) + sizes.shape[-2:])
     cp = cupy()
     out = cp.empty_like(b)
-    gy, gx = sizes.shape
-    table = cp.asarray(sizes.astype(np.int32).ravel())
+    gy, gx = sizes.shape[1:]
+    table = cp.asarray(np.ascontiguousarray(sizes, dtype=np.int32).ravel())
     get_kernel("region_median_binary_u8", "region_median_binary_u8")(
         _grid(b), _BLOCK, (b, out, np.int32(h), np.int32(w), table, np.int32(gx), np.int32(gy)))
     return out[0] if single else out

@@ -69,6 +69,23 @@ def test_region_median():
         np.testing.assert_array_equal(got[i], region_adaptive_median(x[i], sizes))
 
 
+def test_region_median_a_grid_per_image():
+    rng = np.random.default_rng(4)
+    x = _binary(rng, (3, 120, 160), 0.4)
+    base = np.array([[3, 5, 3], [5, 5, 3], [3, 3, 5]])
+    sizes = np.stack([base, base.T, np.full_like(base, 5)])
+    got = cp.asnumpy(region_median_gpu(cp.asarray(x), sizes))
+    for i in range(3):
+        np.testing.assert_array_equal(got[i], region_adaptive_median(x[i], sizes[i]))
+
+
+def test_region_median_grid_count_must_match():
+    from fastiesi.errors import InputError
+
+    with pytest.raises(InputError, match="size grids"):
+        region_median_gpu(cp.zeros((2, 30, 30), cp.uint8), np.full((3, 3, 3), 3))
+
+
 def test_saliency_within_one_grey_level():
     from fastiesi.config import DEFAULT_CONFIG
     from fastiesi.stages.preprocess import saliency
