@@ -11,7 +11,11 @@ import cv2
 import numpy as np
 import pytest
 
-from fastiesi.backend.masks_batch import fill_holes_batch, frame_masks_batch, nested_morphology_batch
+from fastiesi.backend.masks_batch import (
+    fill_holes_batch,
+    frame_masks_batch,
+    nested_morphology_batch,
+)
 from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.errors import InputError
 from fastiesi.stages.edges import multiscale_canny
