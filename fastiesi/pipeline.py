@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
-from .stages.complexity import complexity_from_power, detail_power
+from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
@@ -220,8 +220,10 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # and cropped, like its segmentation; the registered post frame's, on the crop.
         if pre_power is None:
             pre_power = detail_power(pre_enh.filtered, config=cfg.complexity)
-        power = (pre_power[win] + detail_power(post_gray, config=cfg.complexity)) / 2
-        cmap = complexity_from_power(power, config=cfg.complexity)
+        # Both on the crop's window of fast DFT sides: a shaken pair's crop has awkward ones.
+        fast = fast_dft_window(post_gray.shape)
+        power = (pre_power[win][fast] + detail_power(post_gray[fast], config=cfg.complexity)) / 2
+        cmap = complexity_from_power(power, config=cfg.complexity, shape=post_gray.shape)
     with _timed(timings, "segment"):
         # The pre frame is segmented whole (once per camera with a Reference) and cropped; the
         # post frame, registered, has black edges outside the crop, so it is segmented cropped.

@@ -127,15 +127,43 @@ def complexity_map(*grays: NDArray[np.uint8], config: ComplexityConfig | None = 
     return complexity_from_power(sum(detail_power(g, config=cfg) for g in grays) / len(grays), config=cfg)
 
 
-def complexity_from_power(power: NDArray[np.floating], *, config: ComplexityConfig | None = None) -> ComplexityMap:
+def fast_dft_window(shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The centred window of an (H, W) image whose sides are the largest sizes at most H and W
+    that OpenCV's DFT handles fast (no prime factor above 7).
+
+    A registered crop's sides are whatever the shake left (571 x 763, say), and a DFT of such a
+    size costs three times one of 567 x 756 (bench/NOTES.md). Eq. 7 is then taken, as written,
+    on the window: a few border rows and columns fewer, no padding that would change H's effect.
+    """
+    def fitting(n: int) -> int:
+        for m in range(n, 0, -1):
+            rest = m
+            for p in (2, 3, 5, 7):
+                while rest % p == 0:
+                    rest //= p
+            if rest == 1:
+                return m
+        return n
+
+    h, w = shape
+    fh, fw = fitting(h), fitting(w)
+    top, left = (h - fh) // 2, (w - fw) // 2
+    return slice(top, top + fh), slice(left, left + fw)
+
+
+def complexity_from_power(power: NDArray[np.floating], *, config: ComplexityConfig | None = None,
+                          shape: tuple[int, int] | None = None) -> ComplexityMap:
     """:func:`complexity_map` from the detail power already averaged over the frames (a camera's
-    pre frame power is computed once, see :class:`fastiesi.pipeline.Reference`)."""
+    pre frame power is computed once, see :class:`fastiesi.pipeline.Reference`).
+
+    ``shape`` is the image the high-complexity mask is laid on, when the power covers a window
+    of it (:func:`fast_dft_window`); by default the power's own shape."""
     cfg = config or DEFAULT_CONFIG.complexity
     if power.ndim != 2 or power.size == 0:
         raise InputError(f"detail power must be a non-empty 2-D map, got shape {power.shape}")
     psd = float(power.mean())
     gx, gy = cfg.local_blocks
-    h, w = power.shape
+    h, w = power.shape if shape is None else shape
     local = cv2.resize(power, (gx, gy), interpolation=cv2.INTER_AREA)
     level = complexity_level(psd, config=cfg)
     if level == "low":

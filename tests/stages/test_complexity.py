@@ -9,8 +9,11 @@ import pytest
 from fastiesi.config import ComplexityConfig
 from fastiesi.errors import InputError
 from fastiesi.stages.complexity import (
+    complexity_from_power,
     complexity_level,
     complexity_map,
+    detail_power,
+    fast_dft_window,
     high_blocks,
     highpass,
     highpass_transfer,
@@ -88,6 +91,37 @@ class TestComplexityMap:
     def test_shapes_must_agree(self):
         with pytest.raises(InputError):
             complexity_map(np.zeros((10, 10), np.uint8), np.zeros((10, 12), np.uint8))
+
+
+def _seven_smooth(n: int) -> bool:
+    for p in (2, 3, 5, 7):
+        while n % p == 0:
+            n //= p
+    return n == 1
+
+
+class TestFastDftWindow:
+    def test_optimal_sizes_are_kept_whole(self):
+        assert fast_dft_window((600, 800)) == (slice(0, 600), slice(0, 800))
+
+    @pytest.mark.parametrize("shape", [(571, 763), (587, 797), (599, 799), (13, 11), (1, 1)])
+    def test_largest_centred_window_of_fast_sides(self, shape):
+        rows, cols = fast_dft_window(shape)
+        for side, sl in zip(shape, (rows, cols)):
+            n = sl.stop - sl.start
+            assert 0 <= sl.start and sl.stop <= side and _seven_smooth(n)
+            assert not any(_seven_smooth(m) for m in range(n + 1, side + 1))  # the largest such
+            assert abs(sl.start - (side - sl.stop)) <= 1  # centred
+
+    def test_power_on_a_window_masks_the_whole_image(self):
+        rng = np.random.default_rng(5)
+        img = np.full((571, 763), 128, np.uint8)
+        img[:, :200] = rng.integers(0, 256, (571, 200))
+        win = fast_dft_window(img.shape)
+        cfg = ComplexityConfig(psd_low_max=10.0, psd_high_min=2000.0)
+        m = complexity_from_power(detail_power(img[win]), config=cfg, shape=img.shape)
+        assert m.high_mask.shape == img.shape and m.level == "mixed"
+        assert m.high_mask[:, :150].all() and not m.high_mask[:, 400:].any()
 
 
 class TestHighBlocks:
