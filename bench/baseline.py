@@ -58,7 +58,10 @@ def _segment(gray: np.ndarray) -> list[dict[str, Any]]:
     edges = canny(gray, sigma=1.4)
     for level in (2, 4):  # coarse scales joined where no full-size edge is near
         small = canny(rescale(gray, 1 / level, anti_aliasing=True), sigma=1.4)
-        up = np.kron(small, np.ones((level, level), bool))[: gray.shape[0], : gray.shape[1]]
+        blown = np.kron(small, np.ones((level, level), bool))
+        up = np.zeros(gray.shape, bool)  # the rounded-down scale may fall a few pixels short
+        hh, ww = min(blown.shape[0], gray.shape[0]), min(blown.shape[1], gray.shape[1])
+        up[:hh, :ww] = blown[:hh, :ww]
         near = ndi.binary_dilation(edges, iterations=2)
         edges |= up & ~near
     thick = ndi.binary_dilation(edges, np.ones((3, 3)))

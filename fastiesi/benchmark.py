@@ -49,13 +49,16 @@ class BenchSettings:
 
 
 def bench_pairs(n: int, *, seed: int = 100) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``n`` pairs, two rooms to one store, intensities V..IX, noise 2 and JPEG 90."""
+    """``n`` pairs, two rooms to one store, intensities V..IX, noise 2 and JPEG 90; every other
+    pair with slight camera shake (a quake's usual case: registration, black edges cropped)."""
     from .synth import render_intensity
 
     out = []
     for k in range(n):
         layout = "store" if k % 3 == 2 else "room"
-        p = render_intensity(5 + k % 5, seed=seed + k, layout=layout, noise_sigma=2.0, jpeg_quality=90)  # type: ignore[arg-type]
+        shake = "slight" if k % 2 else "none"
+        p = render_intensity(5 + k % 5, seed=seed + k, layout=layout, shake=shake, noise_sigma=2.0,  # type: ignore[arg-type]
+                             jpeg_quality=90)
         out.append((p.pre, p.post))
     return out
 
