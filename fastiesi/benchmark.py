@@ -16,6 +16,7 @@ PNG chart of where the time goes. Times are medians or percentiles, never single
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .backend.select import resolve_backend
 from .errors import InputError
 
 STAGE_ORDER = ("load", "people", "preprocess", "features", "quality", "register", "complexity", "segment",
@@ -69,16 +71,17 @@ def _percentiles(values: list[float]) -> dict[str, float]:
             "p99": round(float(np.percentile(a, 99)), 3), "n": int(a.size)}
 
 
-def _assess_all(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int, cached: bool) -> tuple[list[float], dict[str, list[float]]]:
+def _assess_all(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int, cached: bool,
+                backend: str = "cpu") -> tuple[list[float], dict[str, list[float]]]:
     from .pipeline import Reference, assess
 
     totals: list[float] = []
     stages: dict[str, list[float]] = {}
-    refs = [Reference.from_frame(pre) for pre, _ in pairs] if cached else None
+    refs = [Reference.from_frame(pre, backend=backend) for pre, _ in pairs] if cached else None
     for _ in range(repeats):
         for i, (pre, post) in enumerate(pairs):
-            t0 = time.perf_counter()
-            a = assess(refs[i] if refs else pre, post)
+            t0 = time.perf_counter()  # the GPU backend's masks come back to the host inside
+            a = assess(refs[i] if refs else pre, post, backend=backend)
             totals.append((time.perf_counter() - t0) * 1e3)
             for k, v in a.timings_ms.items():
                 stages.setdefault(k, []).append(v)
@@ -88,20 +91,20 @@ def _assess_all(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int, cached
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
-def _batch_worker(warm_pair: tuple[np.ndarray, np.ndarray]) -> None:
+def _batch_worker(warm_pair: tuple[np.ndarray, np.ndarray], backend: str = "cpu") -> None:
     """Batch workers: one process per core, each single-threaded, so they do not compete; each
     assesses a pair before the clock starts (imports, Numba's cache, OpenCV's lazy set-up), as a
     long-running worker would have. ``pool.map`` over one pair per worker does not do this: it
     may hand both to the same worker."""
     cv2.setNumThreads(1)
-    _one(warm_pair)
+    _one(warm_pair, backend)
 
 
-def _one(pair: tuple[np.ndarray, np.ndarray]) -> float:
+def _one(pair: tuple[np.ndarray, np.ndarray], backend: str = "cpu") -> float:
     from .pipeline import assess
 
     t0 = time.perf_counter()
-    assess(*pair)
+    assess(*pair, backend=backend)
     return time.perf_counter() - t0
 
 
@@ -115,26 +118,26 @@ data = np.load(sys.argv[1])
 pre, post = data["pre"], data["post"]
 ts = []
 for _ in range(int(sys.argv[2])):
-    s = time.perf_counter(); assess(pre, post); ts.append((time.perf_counter() - s) * 1e3)
+    s = time.perf_counter(); assess(pre, post, backend=sys.argv[3]); ts.append((time.perf_counter() - s) * 1e3)
 print(json.dumps({"import_ms": (t1 - t0) * 1e3, "first_ms": ts[0], "second_ms": ts[1] if len(ts) > 1 else None,
                   "steady_ms": sorted(ts[1:])[len(ts[1:]) // 2] if len(ts) > 2 else None,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def _cold_start(pair: tuple[np.ndarray, np.ndarray], runs: int = 5) -> dict[str, Any]:
+def _cold_start(pair: tuple[np.ndarray, np.ndarray], runs: int = 5, backend: str = "cpu") -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "pair.npz"
         np.savez(f, pre=pair[0], post=pair[1])
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        res = subprocess.run([sys.executable, "-c", _COLD, str(f), str(runs)], capture_output=True, text=True,
+        res = subprocess.run([sys.executable, "-c", _COLD, str(f), str(runs), backend], capture_output=True, text=True,
                              env=env, timeout=600)
     if res.returncode != 0:
         raise InputError(f"cold-start run failed: {res.stderr.strip().splitlines()[-1] if res.stderr else res.returncode}")
     return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in json.loads(res.stdout).items()}
 
 
-def machine() -> dict[str, Any]:
+def machine(backend: str = "cpu") -> dict[str, Any]:
     from .report import versions
 
     cpu = platform.processor()
@@ -145,31 +148,39 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
-            "opencv_threads": cv2.getNumThreads(), "versions": versions()}
+    out = {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
+           "opencv_threads": cv2.getNumThreads(), "versions": versions()}
+    if backend == "gpu":
+        import cupy
+
+        props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
+        name = props["name"]
+        out["gpu"] = name.decode() if isinstance(name, bytes) else str(name)
+        out["cupy"] = cupy.__version__
+    return out
 
 
 def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
     s = settings or BenchSettings()
     if s.pairs < 1 or s.repeats < 1:
         raise InputError("bench needs at least one pair and one repeat")
-    if s.backend != "cpu":
-        raise InputError(f"backend {s.backend!r} is not in this build (the GPU backend is issue 7); use cpu")
+    backend, fallback = resolve_backend(s.backend)  # "gpu" without a device fails here, before any work
     pairs = bench_pairs(s.pairs)
-    _assess_all(pairs[:1], 1, cached=False)  # warm-up: first-call costs belong to the cold start
-    totals, stages = _assess_all(pairs, s.repeats, cached=False)
-    c_totals, c_stages = _assess_all(pairs, s.repeats, cached=True)
+    _assess_all(pairs[:1], 1, cached=False, backend=backend)  # warm-up: first-call costs belong to the cold start
+    totals, stages = _assess_all(pairs, s.repeats, cached=False, backend=backend)
+    c_totals, c_stages = _assess_all(pairs, s.repeats, cached=True, backend=backend)
     # Throughput: the same work sequentially and across processes.
+    one = functools.partial(_one, backend=backend)
     t0 = time.perf_counter()
     for p in pairs:
-        _one(p)
+        one(p)
     single_pps = len(pairs) / (time.perf_counter() - t0)
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)  # the same process with OpenCV's own threading off: the per-core rate
     try:
         t0 = time.perf_counter()
         for p in pairs:
-            _one(p)
+            one(p)
         single_1t_pps = len(pairs) / (time.perf_counter() - t0)
     finally:
         cv2.setNumThreads(threads)
@@ -179,10 +190,10 @@ def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
     os.environ.update({k: "1" for k in _THREAD_VARS})  # inherited by the spawned workers
     # Spawned, not forked: a forked child inherits OpenCV's thread pool in a broken state.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_batch_worker, initargs=(pairs[0],)) as pool:
-        list(pool.map(_one, pairs[:workers]))  # every worker started (each warmed itself)
+                             initializer=_batch_worker, initargs=(pairs[0], backend)) as pool:
+        list(pool.map(one, pairs[:workers]))  # every worker started (each warmed itself)
         t0 = time.perf_counter()
-        list(pool.map(_one, work))
+        list(pool.map(one, work))
         batch_pps = len(work) / (time.perf_counter() - t0)
     for k, v in saved.items():
         if v is None:
@@ -191,7 +202,9 @@ def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
             os.environ[k] = v
     result = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "settings": asdict(s), "machine": machine(), "backend": s.backend,
+        "settings": asdict(s), "machine": machine(backend), "backend": backend,
+        "backend_note": fallback or ("the segmentation's frame-wide masks on the GPU, the other stages on the CPU"
+                                     if backend == "gpu" else None),
         "frame": [int(pairs[0][0].shape[1]), int(pairs[0][0].shape[0])],
         "warm_ms": {"total": _percentiles(totals), **{k: _percentiles(v) for k, v in stages.items()}},
         "cached_pre_ms": {"total": _percentiles(c_totals), **{k: _percentiles(v) for k, v in c_stages.items()}},
@@ -201,7 +214,7 @@ def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
                        "speedup_over_one_thread": round(batch_pps / single_1t_pps, 3)},
     }
     if s.cold:
-        result["cold_start"] = _cold_start(pairs[0])
+        result["cold_start"] = _cold_start(pairs[0], backend=backend)
     if s.baseline_pairs:
         result["baseline"] = _baseline(pairs[: s.baseline_pairs], totals)
     return result

@@ -142,6 +142,8 @@ def assess(
                                                  "(GPU; engines built and cached on first use).")] = "onnxruntime",
     config_file: ConfigOpt = None,
     overrides: SetOpt = None,
+    backend: Annotated[str, typer.Option(help="cpu, gpu (the segmentation's frame-wide masks on the CUDA "
+                                              "device) or auto (gpu when one is usable).")] = "cpu",
 ) -> None:
     """Assess the intensity shown by a pre/post pair of frames."""
     from .pipeline import assess as run
@@ -157,7 +159,7 @@ def assess(
                                             config=cfg.people)
     elif detector or segmenter_encoder or segmenter_decoder:
         raise InputError("--no-people turns people removal off; it cannot be combined with model files")
-    a = run(pre, post, config=cfg, people=remover)
+    a = run(pre, post, config=cfg, people=remover, backend=backend)
     if save is not None:
         a.save_json(save / "report.json")
         _save_overlay(save / "overlay.png", post, a, cfg)
@@ -295,7 +297,8 @@ def bench(
     pairs: Annotated[int, typer.Option(min=1, help="Rendered pairs (two rooms to one store).")] = 12,
     repeats: Annotated[int, typer.Option(min=1, help="Warm passes over the pairs.")] = 3,
     workers: Annotated[int, typer.Option(min=0, help="Processes for the batch run (0: every core).")] = 0,
-    backend: Annotated[str, typer.Option(help="cpu (the GPU backend is not in this build).")] = "cpu",
+    backend: Annotated[str, typer.Option(help="cpu, gpu or auto: where assess() runs what it can "
+                                              "(see fastiesi assess --help).")] = "cpu",
     cold: Annotated[bool, typer.Option("--cold/--no-cold", help="Also time a fresh interpreter.")] = True,
     baseline: Annotated[int, typer.Option(min=0, help="Pairs to run through the plain baseline "
                                                       "(bench/baseline.py; needs scikit-learn).")] = 2,

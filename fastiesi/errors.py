@@ -59,6 +59,12 @@ class MissingDependencyError(FastIesiError, ImportError):
         )
 
 
+class DeviceUnavailableError(FastIesiError, RuntimeError):
+    """The GPU backend was asked for, CuPy is installed, but no CUDA device is usable."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class StageNotAvailableError(FastIesiError, NotImplementedError):
     """A stage of the paper's pipeline this build does not implement yet.
 

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
+from .backend.select import Backend, resolve_backend
 from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
 from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
@@ -96,8 +97,9 @@ class Reference:
 
     @classmethod
     def from_frame(cls, pre: ImageLike, *, config: Config | None = None,
-                   people: PeopleRemover | None = None) -> "Reference":
+                   people: PeopleRemover | None = None, backend: str = "cpu") -> "Reference":
         cfg = config or DEFAULT_CONFIG
+        runs_on, _ = resolve_backend(backend)
         frame = load_frame(pre, name="pre", config=cfg.frame)
         image = to_working_size(frame.image, config=cfg.frame)
         removed = None
@@ -106,13 +108,13 @@ class Reference:
             image = removed.image
         enh = enhance(image, config=cfg.enhance)
         features = detect_features(enh.filtered, config=cfg.quality)
-        masks = FrameMasks(enh.filtered, config=cfg)
+        masks = FrameMasks(enh.filtered, config=cfg, backend=runs_on)
         power = detail_power(enh.filtered, config=cfg.complexity)
         return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed, masks, power)
 
 
 def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,
-           people: PeopleRemover | None = None) -> Assessment:
+           people: PeopleRemover | None = None, backend: str = "cpu") -> Assessment:
     """Assess the seismic intensity shown by a pre/post pair of frames.
 
     Parameters
@@ -128,6 +130,11 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
         files, ``PeopleRemover.from_models(...)`` runs the user's YOLOv8/SAM ONNX files. Off when
         None (recorded in the report's fallbacks). With a :class:`Reference`, its own removal is
         used for the pre frame.
+    backend : {"cpu", "gpu", "auto"}
+        Where the segmentation's frame-wide masks (4.2.2-4.2.3) are computed: "gpu" on the CUDA
+        device (CuPy; an error where there is none), "auto" there when one is usable and on the
+        CPU otherwise (recorded in the report's fallbacks). The other stages run on the CPU in
+        this build. The report is the same on either.
 
     Returns
     -------
@@ -141,6 +148,7 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
         A frame is missing, unreadable, too small, or the two do not show the same view.
     """
     cfg = config or DEFAULT_CONFIG
+    runs_on, backend_fallback = resolve_backend(backend)
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
         if isinstance(pre, Reference):
@@ -152,7 +160,7 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
             pair = load_pair(pre, post, config=cfg.frame)
             ref = None
     removed: dict[str, PeopleInFrame] = {}
-    fallbacks: list[str] = []
+    fallbacks: list[str] = [] if backend_fallback is None else [backend_fallback]
     if people is None:
         fallbacks.append(PEOPLE_OFF)
     else:
@@ -177,8 +185,9 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
     else:
         pre_enh, pre_feat = ref.enhanced, ref.features
     result = _run_stages(pair, pre_enh, pre_feat, cfg, timings, removed, None if ref is None else ref.masks,
-                         None if ref is None else ref.power)
+                         None if ref is None else ref.power, runs_on)
     result.fallbacks[:0] = fallbacks
+    result.inputs["backend"] = runs_on
     if people is not None:
         result.people_removed = describe_removed(removed)
         result.inputs["people_models"] = people.models
@@ -187,7 +196,8 @@ def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None
 
 def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: Config,
                 timings: dict[str, float], removed: dict[str, PeopleInFrame],
-                pre_masks: FrameMasks | None, pre_power: NDArray[np.float32] | None = None) -> Assessment:
+                pre_masks: FrameMasks | None, pre_power: NDArray[np.float32] | None = None,
+                backend: Backend = "cpu") -> Assessment:
     inputs = pair.describe()
     with _timed(timings, "preprocess"):
         post_enh = enhance(pair.post, config=cfg.enhance)
@@ -230,8 +240,9 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # Both frames' shares run side by side (the cached pre frame's is its crop's finish).
         cached_masks = pre_masks
         pre_objects, post_objects = _together(
-            lambda: (cached_masks or FrameMasks(pre_enh.filtered, config=cfg)).objects(win, high_mask=cmap.high_mask),
-            lambda: segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask))
+            lambda: (cached_masks or FrameMasks(pre_enh.filtered, config=cfg, backend=backend)).objects(
+                win, high_mask=cmap.high_mask),
+            lambda: segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask, backend=backend))
     regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):
         result = detect_movement(

@@ -21,6 +21,12 @@ def test_runner_writes_json_table_and_chart(tmp_path):
     assert "total" in format_table(r)
 
 
-def test_gpu_backend_is_refused_until_built():
-    with pytest.raises(InputError, match="issue 7"):
+def test_gpu_backend_without_a_gpu_fails_before_any_work(monkeypatch):
+    from fastiesi.backend import select
+    from fastiesi.errors import DeviceUnavailableError
+
+    monkeypatch.setattr(select, "gpu_problem", lambda: "no CUDA device is visible")
+    with pytest.raises(DeviceUnavailableError, match="no CUDA device"):
         run_benchmark(BenchSettings(pairs=1, backend="gpu"))
+    with pytest.raises(InputError, match="backend"):
+        run_benchmark(BenchSettings(pairs=1, backend="cuda"))

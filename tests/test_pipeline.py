@@ -70,3 +70,50 @@ class TestReference:
         assert b.inputs["pre"] == a.inputs["pre"] == "<pre array>"
         # The cached frame-wide segmentation gives the very same objects and intensity.
         assert a.intensity == b.intensity and a.classes == b.classes and a.objects == b.objects
+
+
+class TestBackend:
+    def test_auto_without_a_gpu_runs_on_the_cpu_and_records_it(self, monkeypatch):
+        from fastiesi.backend import select
+
+        monkeypatch.setattr(select, "gpu_problem", lambda: "no CUDA device is visible")
+        pair = render_pair(SceneSpec(seed=4))
+        a, b = assess(pair.pre, pair.post), assess(pair.pre, pair.post, backend="auto")
+        assert b.inputs["backend"] == a.inputs["backend"] == "cpu"
+        assert any("backend auto ran on the CPU" in f for f in b.fallbacks)
+        assert not any("backend" in f for f in a.fallbacks)
+        assert a.intensity == b.intensity and a.objects == b.objects
+
+    def test_unknown_backend(self):
+        from fastiesi.errors import InputError
+
+        pair = render_pair(SceneSpec(seed=4))
+        with pytest.raises(InputError, match="backend"):
+            assess(pair.pre, pair.post, backend="cuda")
+
+    def test_cli_gpu_without_one_exits_2(self, cli, tmp_path, monkeypatch):
+        import cv2
+
+        from fastiesi.backend import select
+
+        monkeypatch.setattr(select, "gpu_problem", lambda: "no CUDA device is visible")
+        pair = render_pair(SceneSpec(seed=4))
+        cv2.imwrite(str(tmp_path / "pre.png"), pair.pre)
+        cv2.imwrite(str(tmp_path / "post.png"), pair.post)
+        code, _, err = cli("assess", str(tmp_path / "pre.png"), str(tmp_path / "post.png"), "--backend", "gpu")
+        assert code == 2 and "no CUDA device" in err
+
+    @pytest.mark.gpu
+    def test_gpu_gives_the_cpu_report(self):
+        from fastiesi.backend import select
+
+        if select.gpu_problem() is not None:
+            pytest.skip(select.gpu_problem())
+        for spec in (SceneSpec(seed=3, shake_deg=0.5, shake_px=(4.0, 2.0)), SceneSpec(seed=7)):
+            pair = render_pair(spec)
+            a, b = assess(pair.pre, pair.post), assess(pair.pre, pair.post, backend="gpu")
+            assert b.inputs["backend"] == "gpu"
+            assert a.intensity == b.intensity and a.classes == b.classes and a.objects == b.objects
+            ref = Reference.from_frame(pair.pre, backend="gpu")
+            c = assess(ref, pair.post, backend="gpu")
+            assert c.objects == a.objects

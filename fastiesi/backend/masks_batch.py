@@ -79,7 +79,7 @@ class _DeviceOps:
         in_plane = np.ones((3, 3), bool) if connectivity == 8 else np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], bool)
         structure = np.zeros((3, 3, 3), bool)
         structure[1] = in_plane  # neighbours within a frame only: no component crosses frames
-        labels, n = ndimage.label(batch, structure=self.xp.asarray(structure))
+        labels, n = ndimage.label(batch, structure=structure)  # a host array: cupyx reads it there
         return labels.astype(self.xp.int32, copy=False), int(n)
 
 
@@ -147,8 +147,21 @@ def nested_morphology_batch(cleaned: Any, *, kernels: tuple[int, ...], min_objec
     return current
 
 
-def frame_masks_batch(edges: Any, *, config: Config | None = None) -> Any:
-    """Object masks (``FrameMasks.solid``) of N frames from their edge maps.
+def cleaned_edges_batch(edges: Any, *, config: Config | None = None) -> Any:
+    """The edge maps dilated by 3x3 and median-filtered by region (4.2.2): the input of the
+    nested morphology, ``FrameMasks``' cleaned map."""
+    xp = array_module(edges)
+    if edges.ndim != 3 or edges.dtype != np.uint8 or edges.shape[0] == 0:
+        raise InputError(f"edges must be a non-empty (N, H, W) uint8 batch, got {edges.shape} {edges.dtype}")
+    mv = (config or DEFAULT_CONFIG).movement
+    ops = _ops(xp)
+    sizes = region_kernel_sizes_batch(edges, grid=mv.median_regions, kernels=mv.median_kernels)
+    return ops.region_median(ops.morph(edges, 3, "dilate"), sizes)
+
+
+def frame_masks_batch(edges: Any, *, config: Config | None = None) -> tuple[Any, Any]:
+    """Object masks (``FrameMasks.solid``) of N frames from their edge maps, and the cleaned
+    edge maps they came from.
 
     Parameters
     ----------
@@ -157,16 +170,10 @@ def frame_masks_batch(edges: Any, *, config: Config | None = None) -> Any:
 
     Returns
     -------
-    (N, H, W) uint8, the input's array module
+    solid, cleaned : (N, H, W) uint8, the input's array module
     """
-    xp = array_module(edges)
-    if edges.ndim != 3 or edges.dtype != np.uint8 or edges.shape[0] == 0:
-        raise InputError(f"edges must be a non-empty (N, H, W) uint8 batch, got {edges.shape} {edges.dtype}")
     cfg = config or DEFAULT_CONFIG
-    mv = cfg.movement
-    ops = _ops(xp)
-    thick = ops.morph(edges, 3, "dilate")
-    sizes = region_kernel_sizes_batch(edges, grid=mv.median_regions, kernels=mv.median_kernels)
-    cleaned = ops.region_median(thick, sizes)
-    return nested_morphology_batch(cleaned, kernels=mv.morphology_kernels,
-                                   min_object_area=cfg.classify.smallest_object_area)
+    cleaned = cleaned_edges_batch(edges, config=cfg)
+    solid = nested_morphology_batch(cleaned, kernels=cfg.movement.morphology_kernels,
+                                    min_object_area=cfg.classify.smallest_object_area)
+    return solid, cleaned

@@ -14,11 +14,17 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..backend.select import Backend
 from ..config import DEFAULT_CONFIG, Config
 from ..errors import InputError
 from .components import Components, label_components, screen_components
 from .edges import multiscale_canny
-from .morphology import nested_morphology, region_adaptive_median, region_kernel_sizes, thin_lines
+from .morphology import (
+    nested_morphology,
+    region_adaptive_median,
+    region_kernel_sizes,
+    thin_lines,
+)
 
 _K3 = np.ones((3, 3), np.uint8)
 
@@ -47,15 +53,28 @@ class FrameMasks:
     """
 
     def __init__(self, gray: NDArray[np.uint8], *, config: Config | None = None,
-                 edges: NDArray[np.uint8] | None = None) -> None:
+                 edges: NDArray[np.uint8] | None = None, backend: Backend = "cpu") -> None:
         self.config = cfg = config or DEFAULT_CONFIG
         mv = cfg.movement
         self.edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
-        thick = cv2.dilate(self.edges, _K3)
-        sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
-        self._cleaned = region_adaptive_median(thick, sizes)
         self._smallest = cfg.classify.smallest_object_area
-        self.solid = nested_morphology(self._cleaned, kernels=mv.morphology_kernels, min_object_area=self._smallest)
+        if backend == "gpu":
+            # The dilation, region median and nested closings on the device (the same steps,
+            # backend/masks_batch.py); the edges go up and the two masks come back.
+            import cupy
+
+            from ..backend.masks_batch import frame_masks_batch
+
+            solid, cleaned = frame_masks_batch(cupy.asarray(self.edges[None]), config=cfg)
+            self.solid, self._cleaned = cupy.asnumpy(solid[0]), cupy.asnumpy(cleaned[0])
+        elif backend == "cpu":
+            thick = cv2.dilate(self.edges, _K3)
+            sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
+            self._cleaned = region_adaptive_median(thick, sizes)
+            self.solid = nested_morphology(self._cleaned, kernels=mv.morphology_kernels,
+                                           min_object_area=self._smallest)
+        else:
+            raise InputError(f"FrameMasks backend must be 'cpu' or 'gpu' (resolved), got {backend!r}")
         self._shelved: NDArray[np.uint8] | None = None
 
     @property
@@ -98,7 +117,7 @@ def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> 
 
 def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
                     edges: NDArray[np.uint8] | None = None,
-                    high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
+                    high_mask: NDArray[np.bool_] | None = None, backend: Backend = "cpu") -> FrameObjects:
     """Candidate objects of one enhanced gray frame (4.2.1-4.2.3).
 
     Parameters
@@ -114,5 +133,8 @@ def segment_objects(gray: NDArray[np.uint8], *, config: Config | None = None,
         between goods) and only compact holes are filled (the wall showing through a shelf cell
         around its goods is not an object interior), so each good stays its own component once
         the boards are cut away as lines.
+    backend : {"cpu", "gpu"}, keyword-only
+        Where the frame-wide masks are computed (resolved: see
+        :func:`fastiesi.backend.select.resolve_backend`).
     """
-    return FrameMasks(gray, config=config, edges=edges).objects(high_mask=high_mask)
+    return FrameMasks(gray, config=config, edges=edges, backend=backend).objects(high_mask=high_mask)

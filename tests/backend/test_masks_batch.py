@@ -80,14 +80,17 @@ class TestNestedMorphologyBatch:
 
 class TestFrameMasksBatch:
     def test_matches_frame_masks_on_rendered_frames(self, rendered_edges):
-        got = frame_masks_batch(np.stack(rendered_edges))
+        got, _ = frame_masks_batch(np.stack(rendered_edges))
         for i, e in enumerate(rendered_edges):
             want = FrameMasks(np.zeros_like(e), edges=e).solid
             np.testing.assert_array_equal(got[i], want)
 
     def test_one_frame_batch(self, rendered_edges):
         e = rendered_edges[0]
-        np.testing.assert_array_equal(frame_masks_batch(e[None])[0], FrameMasks(np.zeros_like(e), edges=e).solid)
+        solid, cleaned = frame_masks_batch(e[None])
+        masks = FrameMasks(np.zeros_like(e), edges=e)
+        np.testing.assert_array_equal(solid[0], masks.solid)
+        np.testing.assert_array_equal(cleaned[0], masks._cleaned)
 
     @pytest.mark.parametrize("bad", [np.zeros((8, 8), np.uint8), np.zeros((0, 8, 8), np.uint8),
                                      np.zeros((1, 8, 8), np.float32)])
@@ -111,7 +114,7 @@ class TestOnTheGpu:
         self.cp = cp
 
     def test_frame_masks(self, rendered_edges):
-        got = self.cp.asnumpy(frame_masks_batch(self.cp.asarray(np.stack(rendered_edges))))
+        got = self.cp.asnumpy(frame_masks_batch(self.cp.asarray(np.stack(rendered_edges)))[0])
         for i, e in enumerate(rendered_edges):
             np.testing.assert_array_equal(got[i], FrameMasks(np.zeros_like(e), edges=e).solid)
 
