@@ -250,6 +250,12 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     unchanged = cv2.morphologyEx((mask & (in_place <= level // 2)).astype(np.uint8), cv2.MORPH_OPEN, _K3)
     if int(unchanged.sum()) < max(min_seed_px, min_static_px):
         return None
+    # The moving part is changed pixels where the other frame shows background, opened (below):
+    # with too few such pixels before the shift narrows them, no shift can give it a seed.
+    if other_objects is not None:
+        vacated = changed & (other_objects[y:y + h, x:x + w] == 0)
+        if int(cv2.morphologyEx(vacated.astype(np.uint8), cv2.MORPH_OPEN, _K3).sum()) < min_seed_px:
+            return None
     # Search with the changed pixels only, as far as a shift goes for something their size.
     cx, cy, cw, ch = cv2.boundingRect(changed.astype(np.uint8))
     d = _best_shift(changed[cy:cy + ch, cx:cx + cw], (x + cx, y + cy, cw, ch), own, other,

@@ -89,6 +89,22 @@ class TestMotionSplit:
         moving[y:y + h, x:x + w] = split.moving
         assert _iou(moving, _mask([moved_table])) > 0.9
 
+    def test_no_search_when_nothing_vacated_its_place(self, monkeypatch):
+        # Every changed pixel of the blob shows an object in the other frame: no moving part can
+        # have a seed, whatever the shift, so the search is not run at all.
+        import fastiesi.stages.welded as welded
+
+        def no_search(*args, **kwargs):
+            raise AssertionError("searched")
+
+        monkeypatch.setattr(welded, "_best_shift", no_search)
+        pre, post = _frames()
+        blob = _mask([DOOR, TABLE])
+        x, y, w, h = box = _box(blob)
+        everywhere = np.ones((H, W), np.uint8)
+        assert motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
+                            other_objects=everywhere) is None
+
     def test_object_moved_whole_is_not_split(self):
         pre, post = _frames()
         _, _, w, h = TABLE
