@@ -12,63 +12,43 @@ The pre frame's own work (enhancement, AKAZE features) does not depend on the po
 
 from __future__ import annotations
 
-import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
+from ._threads import side_by_side
 from .backend.select import Backend, resolve_backend
+from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
 from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
-from .stages.preprocess import Enhanced, enhance
-from .stages.quality import Features, detect_features, judge_quality, judge_spread, match_stable
-from .stages.register import RigidTransform, black_edge_crop, fit_rigid, warp_image, warp_to_pre
 from .stages.people import PeopleInFrame, PeopleRemover, describe_removed
+from .stages.preprocess import Enhanced, enhance
+from .stages.quality import (
+    Features,
+    detect_features,
+    judge_quality,
+    judge_spread,
+    match_stable,
+)
+from .stages.register import (
+    RigidTransform,
+    black_edge_crop,
+    fit_rigid,
+    warp_image,
+    warp_to_pre,
+)
 from .stages.segment import FrameMasks, segment_objects
 
-A = TypeVar("A")
-B = TypeVar("B")
 PEOPLE_OFF = "people removal (2.4) off: people walking through would count as moved objects"
-
-
-_PAIR_POOL: ThreadPoolExecutor | None = None
-
-
-def _forget_pool() -> None:
-    global _PAIR_POOL
-    _PAIR_POOL = None  # a forked child has none of the parent's threads: start afresh
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
-
-def _together(f: Callable[[], A], g: Callable[[], B]) -> tuple[A, B]:
-    """Run the pre frame's and the post frame's share of a stage side by side.
-
-    OpenCV and NumPy release the GIL, so two threads use two cores for the segmentation, whose
-    steps are mostly single-threaded (enhancement and AKAZE gained nothing this way: OpenCV
-    already spreads them over the cores; bench/NOTES.md). Where OpenCV was told to use one
-    thread (a batch worker per core, see fastiesi.benchmark), both run here in turn.
-    """
-    global _PAIR_POOL
-    if cv2.getNumThreads() <= 1 or (os.cpu_count() or 1) <= 1:
-        return f(), g()
-    if _PAIR_POOL is None:
-        _PAIR_POOL = ThreadPoolExecutor(1, thread_name_prefix="fastiesi-pre")
-    pending = _PAIR_POOL.submit(f)
-    second = g()
-    return pending.result(), second
 
 
 @contextmanager
@@ -239,7 +219,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # post frame, registered, has black edges outside the crop, so it is segmented cropped.
         # Both frames' shares run side by side (the cached pre frame's is its crop's finish).
         cached_masks = pre_masks
-        pre_objects, post_objects = _together(
+        pre_objects, post_objects = side_by_side(
             lambda: (cached_masks or FrameMasks(pre_enh.filtered, config=cfg, backend=backend)).objects(
                 win, high_mask=cmap.high_mask),
             lambda: segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask, backend=backend))

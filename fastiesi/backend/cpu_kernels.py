@@ -3,7 +3,7 @@
 Compiled with ``cache=True`` (the machine code is written next to this file, or to Numba's user
 cache where the package directory is read-only), so only the first process on a machine pays the
 compilation (bench/NOTES.md says how much); ``nogil=True``, so the pre and the post frame's work
-run side by side in two threads (:func:`fastiesi.pipeline._together`).
+run side by side in two threads (:func:`fastiesi._threads.side_by_side`).
 
 Numba is imported on first use: importing :mod:`fastiesi` stays cheap for callers that never
 reach these loops.

@@ -48,6 +48,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .._threads import side_by_side
 from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
 from ..errors import InputError
 from .classify import classify_area
@@ -407,8 +408,9 @@ def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: _F
     counted from the pre frame), and what is left to pair. A whole blob holding the other side's
     moving part is that weld seen from one side only: a post one is dropped (its static part is
     counted in the pre frame), a pre one stays in place (its moving part is counted already)."""
-    gone, held, pre_moves = _split_welded(gone, frames, cfg)
-    appeared, _, post_moves = _split_welded(appeared, frames, cfg, post_side=True)
+    # The two sides' correlation searches (OpenCV, GIL released) run side by side.
+    (gone, held, pre_moves), (appeared, _, post_moves) = side_by_side(
+        lambda: _split_welded(gone, frames, cfg), lambda: _split_welded(appeared, frames, cfg, post_side=True))
     out = [_tracked_by_shift(p, d, "low", cfg) for p, d in pre_moves]
     destinations = [o.bbox_after for o in out]
     origins = []
