@@ -46,7 +46,7 @@ from .stages.register import (
     warp_image,
     warp_to_pre,
 )
-from .stages.segment import FrameMasks, segment_objects
+from .stages.segment import FrameMasks
 
 PEOPLE_OFF = "people removal (2.4) off: people walking through would count as moved objects"
 
@@ -205,24 +205,44 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     win = (slice(y, y + h), slice(x, x + w))
     exclude = _people_mask(removed, rigid, pair.pre.shape[:2], cfg.people.exclude_margin_px)
     pre_gray, post_gray = pre_enh.filtered[win], post_filtered[win]
-    with _timed(timings, "complexity"):
-        # The pre frame's detail power is taken frame-wide (once per camera with a Reference)
-        # and cropped, like its segmentation; the registered post frame's, on the crop.
-        if pre_power is None:
-            pre_power = detail_power(pre_enh.filtered, config=cfg.complexity)
-        # Both on the crop's window of fast DFT sides: a shaken pair's crop has awkward ones.
-        fast = fast_dft_window(post_gray.shape)
-        power = (pre_power[win][fast] + detail_power(post_gray[fast], config=cfg.complexity)) / 2
-        cmap = complexity_from_power(power, config=cfg.complexity, shape=post_gray.shape)
-    with _timed(timings, "segment"):
-        # The pre frame is segmented whole (once per camera with a Reference) and cropped; the
-        # post frame, registered, has black edges outside the crop, so it is segmented cropped.
-        # Both frames' shares run side by side (the cached pre frame's is its crop's finish).
-        cached_masks = pre_masks
-        pre_objects, post_objects = side_by_side(
-            lambda: (cached_masks or FrameMasks(pre_enh.filtered, config=cfg, backend=backend)).objects(
-                win, high_mask=cmap.high_mask),
-            lambda: segment_objects(post_gray, config=cfg, high_mask=cmap.high_mask, backend=backend))
+    # Complexity (4.1) and the frame-wide segmentation masks (4.2) do not depend on each other:
+    # they run side by side, each frame's on its own thread, or, when the pre frame's work is
+    # cached (a Reference), the post frame's power beside its masks. The pre frame's power and
+    # masks are frame-wide (cropped afterwards); the registered post frame's, on the crop (its
+    # black edges are outside it). Each stage's time is its own work, measured on its thread,
+    # so with two threads the stages' times add up to more than the pair's.
+    fast = fast_dft_window(post_gray.shape)  # a shaken pair's crop has awkward DFT sides
+
+    def power_of(gray: NDArray[np.uint8]) -> NDArray[np.float32]:
+        t0 = time.perf_counter()
+        out = detail_power(gray, config=cfg.complexity)
+        spent["complexity"] += (time.perf_counter() - t0) * 1e3
+        return out
+
+    def masks_of(gray: NDArray[np.uint8]) -> FrameMasks:
+        t0 = time.perf_counter()
+        out = FrameMasks(gray, config=cfg, backend=backend)
+        spent["segment"] += (time.perf_counter() - t0) * 1e3
+        return out
+
+    spent = {"complexity": 0.0, "segment": 0.0}
+    if pre_power is not None and pre_masks is not None:
+        post_power, post_masks = side_by_side(lambda: power_of(post_gray[fast]), lambda: masks_of(post_gray))
+    else:
+        cached_power, cached_masks = pre_power, pre_masks
+        (pre_power, pre_masks), (post_power, post_masks) = side_by_side(
+            lambda: (cached_power if cached_power is not None else power_of(pre_enh.filtered),
+                     cached_masks or masks_of(pre_enh.filtered)),
+            lambda: (power_of(post_gray[fast]), masks_of(post_gray)))
+    with _timed(spent, "complexity"):
+        cmap = complexity_from_power((pre_power[win][fast] + post_power) / 2, config=cfg.complexity,
+                                     shape=post_gray.shape)
+    with _timed(spent, "segment"):
+        # Each frame's objects within the crop, with the shelving variant where it is high.
+        finished_pre = pre_masks
+        pre_objects, post_objects = side_by_side(lambda: finished_pre.objects(win, high_mask=cmap.high_mask),
+                                                 lambda: post_masks.objects(high_mask=cmap.high_mask))
+    timings.update(spent)
     regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):
         result = detect_movement(
