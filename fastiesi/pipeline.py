@@ -213,27 +213,28 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     # so with two threads the stages' times add up to more than the pair's.
     fast = fast_dft_window(post_gray.shape)  # a shaken pair's crop has awkward DFT sides
 
-    def power_of(gray: NDArray[np.uint8]) -> NDArray[np.float32]:
+    def power_of(gray: NDArray[np.uint8]) -> tuple[NDArray[np.float32], float]:
         t0 = time.perf_counter()
-        out = detail_power(gray, config=cfg.complexity)
-        spent["complexity"] += (time.perf_counter() - t0) * 1e3
-        return out
+        return detail_power(gray, config=cfg.complexity), (time.perf_counter() - t0) * 1e3
 
-    def masks_of(gray: NDArray[np.uint8]) -> FrameMasks:
+    def masks_of(gray: NDArray[np.uint8]) -> tuple[FrameMasks, float]:
         t0 = time.perf_counter()
-        out = FrameMasks(gray, config=cfg, backend=backend)
-        spent["segment"] += (time.perf_counter() - t0) * 1e3
-        return out
+        return FrameMasks(gray, config=cfg, backend=backend), (time.perf_counter() - t0) * 1e3
 
-    spent = {"complexity": 0.0, "segment": 0.0}
+    # Each thread returns its own times (no shared counter between the threads).
     if pre_power is not None and pre_masks is not None:
-        post_power, post_masks = side_by_side(lambda: power_of(post_gray[fast]), lambda: masks_of(post_gray))
+        (post_power, t_post_power), (post_masks, t_post_masks) = side_by_side(
+            lambda: power_of(post_gray[fast]), lambda: masks_of(post_gray))
+        t_pre_power = t_pre_masks = 0.0
     else:
         cached_power, cached_masks = pre_power, pre_masks
-        (pre_power, pre_masks), (post_power, post_masks) = side_by_side(
-            lambda: (cached_power if cached_power is not None else power_of(pre_enh.filtered),
-                     cached_masks or masks_of(pre_enh.filtered)),
+        pre_side, post_side = side_by_side(
+            lambda: (power_of(pre_enh.filtered) if cached_power is None else (cached_power, 0.0),
+                     masks_of(pre_enh.filtered) if cached_masks is None else (cached_masks, 0.0)),
             lambda: (power_of(post_gray[fast]), masks_of(post_gray)))
+        (pre_power, t_pre_power), (pre_masks, t_pre_masks) = pre_side
+        (post_power, t_post_power), (post_masks, t_post_masks) = post_side
+    spent = {"complexity": t_pre_power + t_post_power, "segment": t_pre_masks + t_post_masks}
     with _timed(spent, "complexity"):
         cmap = complexity_from_power((pre_power[win][fast] + post_power) / 2, config=cfg.complexity,
                                      shape=post_gray.shape)
