@@ -57,7 +57,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .welded import find_gone, inside_of, is_plain, motion_split, ncc, smooth
+from .welded import find_gone, inside_of, is_plain, masked_ncc, motion_split, ncc, smooth
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
@@ -160,14 +160,12 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
     h, w = pre.shape
     x, y, bw, bh = box
     x0, y0, x1, y1 = max(0, x - pad), max(0, y - pad), min(w, x + bw + pad), min(h, y + bh + pad)
-    a = pre[y0:y1, x0:x1].astype(np.float64)
-    b = post[y0:y1, x0:x1].astype(np.float64)
-    if mask is not None:
-        grown = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        grown[y - y0:y - y0 + bh, x - x0:x - x0 + bw] = mask
-        sel = cv2.dilate(grown, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
-        a, b = a[sel], b[sel]
-    return ncc(a, b)
+    a, b = pre[y0:y1, x0:x1], post[y0:y1, x0:x1]
+    if mask is None:
+        return ncc(a, b)
+    grown = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    grown[y - y0:y - y0 + bh, x - x0:x - x0 + bw] = mask
+    return masked_ncc(a, b, cv2.dilate(grown, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)))
 
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],

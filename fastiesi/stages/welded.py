@@ -107,6 +107,27 @@ def ncc(a: NDArray[np.generic], b: NDArray[np.generic]) -> float:
     return float(np.einsum("i,i->", x, y)) / (nx * ny)
 
 
+def masked_ncc(a: NDArray[np.uint8], b: NDArray[np.uint8], mask: NDArray[np.uint8]) -> float:
+    """:func:`ncc` of two uint8 patches over the non-zero pixels of ``mask`` (all three the same
+    shape), from OpenCV's masked means and deviations instead of copying the pixels out: the
+    per-object check of every candidate runs this (the same values to within about 1e-7)."""
+    n = int(cv2.countNonZero(mask))
+    if n == 0:
+        return 0.0
+    mean_a, sd_a = cv2.meanStdDev(a, mask=mask)
+    mean_b, sd_b = cv2.meanStdDev(b, mask=mask)
+    root_n = math.sqrt(n)
+    nx, ny = float(sd_a[0, 0]) * root_n, float(sd_b[0, 0]) * root_n
+    if nx < 1e-6 and ny < 1e-6:
+        return 1.0
+    if nx < 1e-6 or ny < 1e-6:
+        return 0.0
+    # uint8 x uint8 is exact in float32; the mean is taken in double.
+    mean_ab = cv2.mean(cv2.multiply(a, b, dtype=cv2.CV_32F), mask=mask)[0]
+    cov = mean_ab - float(mean_a[0, 0]) * float(mean_b[0, 0])
+    return max(-1.0, min(1.0, cov * n / (nx * ny)))
+
+
 def _scores(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8],
             in_place: tuple[int, int] | None) -> NDArray[np.float32]:
     """Masked zero-mean normalised correlation of ``template`` at every place in ``window``;

@@ -11,7 +11,7 @@ from fastiesi.errors import InputError
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.movement import detect_movement
 from fastiesi.stages.segment import segment_objects
-from fastiesi.stages.welded import find_gone, motion_split, ncc, smooth
+from fastiesi.stages.welded import find_gone, masked_ncc, motion_split, ncc, smooth
 
 H, W = 300, 400
 DOOR = (150, 40, 80, 180)  # x, y, w, h: stays
@@ -145,6 +145,28 @@ class TestNcc:
     def test_flat_samples(self):
         assert ncc(np.ones(10), np.ones(10)) == 1.0
         assert ncc(np.ones(10), np.arange(10.0)) == 0.0
+
+
+class TestMaskedNcc:
+    @pytest.mark.parametrize("seed", range(8))
+    def test_matches_ncc_of_the_masked_pixels(self, seed):
+        rng = np.random.default_rng(seed)
+        h, w = rng.integers(4, 50, 2)
+        a = rng.integers(0, 256, (h, w), dtype=np.uint8)
+        b = np.clip(a * rng.uniform(-1, 1) + rng.normal(0, 30, (h, w)), 0, 255).astype(np.uint8)
+        mask = (rng.random((h, w)) < 0.5).astype(np.uint8)
+        sel = mask > 0
+        assert masked_ncc(a, b, mask) == pytest.approx(ncc(a[sel], b[sel]), abs=1e-6)
+        assert np.corrcoef(a[sel].astype(float), b[sel].astype(float))[0, 1] == pytest.approx(
+            masked_ncc(a, b, mask), abs=1e-6)
+
+    def test_flat_and_empty(self):
+        flat, ramp = np.full((5, 6), 40, np.uint8), np.arange(30, dtype=np.uint8).reshape(5, 6)
+        ones = np.ones((5, 6), np.uint8)
+        assert masked_ncc(flat, flat, ones) == 1.0
+        assert masked_ncc(flat, ramp, ones) == 0.0
+        assert masked_ncc(ramp, ramp, np.zeros_like(ones)) == 0.0
+        assert masked_ncc(ramp, ramp, ones) == pytest.approx(1.0)
 
 
 class TestInTheMovementStage:
