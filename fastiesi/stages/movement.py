@@ -278,11 +278,12 @@ def _best_partner(area: int, box: tuple[int, int, int, int], centroid: tuple[flo
 def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets | None,
               post_kps: KeypointSets | None) -> list[TrackedObject]:
     """Second round over both paths' leftovers: an object gone from where it stood and one that
-    appeared anywhere else are the same object when their areas agree (4.2.3). This is how a fall
-    is seen, from a high-complexity shelf block to a low-complexity floor block too; it is a fall
-    when the drop exceeds 3 lengths (4.4 (1)). With no distance to go by, the most similar pairs
-    are taken first (then the closest descriptors, then the nearest), so that one object does
-    not take another's only partner."""
+    appeared anywhere else are the same object when their areas agree (4.2.3). This is how a
+    fall is seen, from a high-complexity shelf block to a low-complexity floor block too: a fall
+    is a drop, more below than aside, of over 3 lengths (4.4 (1)). Partners more below than
+    aside are taken first; then, with no distance to go by, the most similar pairs (then the
+    closest descriptors, then the nearest), so that one object does not take another's only
+    partner."""
     gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
     appeared = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None]
     scored = []
@@ -290,17 +291,24 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
         own = _keypoints_in(g.bbox_before, pre_kps)  # type: ignore[arg-type]
         for q in appeared:
             sim = min(g.area, q.area) / max(g.area, q.area)
+            # Beyond a shift's reach (those pairs were made nearby) an object mostly went there
+            # by falling: partners lying more below it than aside are taken first (on a shelf
+            # of look-alikes, the one far to the side is not where it went).
+            dx = q.centroid_after[0] - g.centroid_before[0]  # type: ignore[index]
+            dy = q.centroid_after[1] - g.centroid_before[1]  # type: ignore[index]
             if sim >= cfg.movement.match_min_area_ratio:
-                scored.append((-sim, _descriptor_distance(own, _keypoints_in(q.bbox_after, post_kps)),  # type: ignore[arg-type]
+                scored.append((dy < abs(dx), -sim, _descriptor_distance(own, _keypoints_in(q.bbox_after, post_kps)),  # type: ignore[arg-type]
                                _distance(g.centroid_before, q.centroid_after), id(g), id(q), g, q))  # type: ignore[arg-type]
     replaced: dict[int, TrackedObject] = {}
     used: set[int] = set()
-    for *_, g, q in sorted(scored, key=lambda t: t[:3]):
+    for *_, g, q in sorted(scored, key=lambda t: t[:4]):
         if id(g) in replaced or id(q) in used:
             continue
         assert g.bbox_before is not None and g.centroid_before is not None and q.centroid_after is not None
         used.add(id(q))
-        fell = _fell(g.bbox_before, g.centroid_before, q.centroid_after, cfg)
+        # A fall is a drop: more below than aside, and by more than 3 lengths (4.4 (1)).
+        below = q.centroid_after[1] - g.centroid_before[1] >= abs(q.centroid_after[0] - g.centroid_before[0])
+        fell = below and _fell(g.bbox_before, g.centroid_before, q.centroid_after, cfg)
         replaced[id(g)] = replace(g, bbox_after=q.bbox_after, centroid_after=q.centroid_after, fell=fell)
     return [replaced.get(id(o), o) for o in objects if id(o) not in used]
 

@@ -243,3 +243,38 @@ class TestEndToEnd:
         assert abs(a.intensity - pair.truth.intensity) <= 1
         moved = np.array([a.classes[c].moved for c in a.classes])
         assert np.abs(moved - np.array(pair.truth.moved)).sum() <= 2
+
+
+class TestPairFar:
+    """The second pairing round (falls): partners more below than aside first."""
+
+    @staticmethod
+    def gone(x: int, y: int, area: int):
+        from fastiesi.stages.movement import TrackedObject
+
+        return TrackedObject("small_objects", "far", area, (x, y, 20, 30), None, (x + 10.0, y + 15.0), None,
+                             True, False, "high")
+
+    @staticmethod
+    def appeared(x: int, y: int, area: int):
+        from fastiesi.stages.movement import TrackedObject
+
+        return TrackedObject("small_objects", "near", area, None, (x, y, 20, 30), None, (x + 10.0, y + 15.0),
+                             True, False, "low")
+
+    def test_the_one_above_falls_not_the_look_alike_aside(self):
+        from fastiesi.stages.movement import _pair_far
+
+        above = self.gone(400, 100, 590)  # 300 px straight above the landing place
+        aside = self.gone(20, 150, 600)  # the same area exactly, but 380 px to the side
+        landed = self.appeared(405, 400, 600)
+        out = _pair_far([aside, above, landed], DEFAULT_CONFIG, None, None)
+        paired = [o for o in out if o.bbox_before is not None and o.bbox_after is not None]
+        assert len(paired) == 1 and paired[0].bbox_before == above.bbox_before and paired[0].fell
+        assert any(o.bbox_before == aside.bbox_before and o.bbox_after is None for o in out)
+
+    def test_a_partner_far_aside_is_paired_but_did_not_fall(self):
+        from fastiesi.stages.movement import _pair_far
+
+        out = _pair_far([self.gone(20, 100, 600), self.appeared(600, 400, 600)], DEFAULT_CONFIG, None, None)
+        assert len(out) == 1 and out[0].bbox_after is not None and not out[0].fell
