@@ -57,7 +57,15 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .welded import find_gone, inside_of, is_plain, masked_ncc, motion_split, ncc, smooth
+from .welded import (
+    find_gone,
+    inside_of,
+    is_plain,
+    masked_ncc,
+    motion_split,
+    ncc,
+    smooth,
+)
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
