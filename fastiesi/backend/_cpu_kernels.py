@@ -60,3 +60,17 @@ def merge_nested_level_i32(small, n_small, big, n_big, min_area, out):  # pragma
             b = big[y, x]
             keep = small[y, x] > 0 if refused[b] else b > 0
             out[y, x] = 255 if keep else 0
+
+
+@njit(cache=True, nogil=True)
+def keep_touching_i32(labels, seeds, n, out):  # pragma: no cover - compiled
+    h, w = labels.shape
+    keep = np.zeros(n, np.bool_)
+    for y in range(h):
+        for x in range(w):
+            if seeds[y, x] != 0:
+                keep[labels[y, x]] = True
+    keep[0] = False
+    for y in range(h):
+        for x in range(w):
+            out[y, x] = 255 if keep[labels[y, x]] else 0

@@ -57,3 +57,15 @@ def merge_nested_level(small: NDArray[np.int32], n_small: int, big: NDArray[np.i
     _compiled().merge_nested_level_i32(np.ascontiguousarray(small), n_small, np.ascontiguousarray(big), n_big,
                                        min_object_area, out)
     return out
+
+
+def keep_touching(labels: NDArray[np.int32], count: int, seeds: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """0/255 mask of the labelled components (1..count-1) that hold at least one non-zero pixel
+    of ``seeds`` (the same shape): the multi-scale Canny's join, coarse edges kept where they
+    continue a full-size one."""
+    if labels.shape != seeds.shape:
+        raise ValueError(f"labels {labels.shape} and seeds {seeds.shape} differ in shape")
+    out = np.empty(labels.shape, np.uint8)
+    _compiled().keep_touching_i32(np.ascontiguousarray(labels, dtype=np.int32), np.ascontiguousarray(seeds),
+                                  count, out)
+    return out

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..backend.cpu_kernels import keep_touching
 from ..config import DEFAULT_CONFIG, EdgeConfig
 from ..errors import InputError
 
@@ -84,11 +85,8 @@ def multiscale_canny(gray: NDArray[np.uint8], *, config: EdgeConfig | None = Non
         joined |= up & ~near_strong
     if cfg.pyramid_levels == 1:
         return strong
-    n, labels = cv2.connectedComponents(joined, connectivity=8)
-    touches = np.zeros(n, bool)
-    touches[labels[strong > 0]] = True
-    touches[0] = False
-    return (touches[labels] * np.uint8(255)).astype(np.uint8)
+    n, labels = cv2.connectedComponents(joined, connectivity=8, ltype=cv2.CV_32S)
+    return keep_touching(labels, n, strong)  # the joined pieces that continue a full-size edge
 
 
 def edge_density(edges: NDArray[np.uint8]) -> NDArray[np.uint8]:

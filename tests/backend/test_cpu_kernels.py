@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from fastiesi.backend.cpu_kernels import component_statistics, merge_nested_level
+from fastiesi.backend.cpu_kernels import component_statistics, keep_touching, merge_nested_level
 
 
 def blobs(seed: int, shape: tuple[int, int] = (97, 131), sigma: float = 2.5, level: float = 0.55) -> np.ndarray:
@@ -68,3 +68,20 @@ class TestMergeNestedLevel:
     def test_empty(self):
         z = np.zeros((8, 9), np.int32)
         assert not merge_nested_level(z, 1, z, 1, 5).any()
+
+
+class TestKeepTouching:
+    @pytest.mark.parametrize("seed", range(5))
+    def test_matches_the_numpy_statement(self, seed):
+        mask = blobs(seed, level=0.6)
+        rng = np.random.default_rng(seed)
+        seeds = ((rng.random(mask.shape) < 0.002) * 255).astype(np.uint8)
+        n, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
+        keep = np.zeros(n, bool)
+        keep[labels[seeds > 0]] = True
+        keep[0] = False
+        np.testing.assert_array_equal(keep_touching(labels, n, seeds), keep[labels].astype(np.uint8) * 255)
+
+    def test_shapes_must_agree(self):
+        with pytest.raises(ValueError, match="shape"):
+            keep_touching(np.zeros((3, 3), np.int32), 1, np.zeros((3, 4), np.uint8))
