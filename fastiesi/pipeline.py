@@ -13,9 +13,9 @@ The pre frame's own work (enhancement, AKAZE features) does not depend on the po
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import cv2
 import numpy as np
@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 from ._threads import side_by_side
 from .backend.select import Backend, resolve_backend
 from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
-from .io import ImageLike, WorkingPair, load_frame, load_pair, to_working_size
+from .errors import FastIesiError
+from .io import Frame, ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
 from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
 from .stages.depth import DepthRegions
@@ -78,19 +79,45 @@ class Reference:
     @classmethod
     def from_frame(cls, pre: ImageLike, *, config: Config | None = None,
                    people: PeopleRemover | None = None, backend: str = "cpu") -> "Reference":
+        result = cls.from_frames([pre], config=config, people=people, backend=backend)[0]
+        if isinstance(result, FastIesiError):
+            raise result
+        return result
+
+    @classmethod
+    def from_frames(cls, frames: Sequence[ImageLike], *, config: Config | None = None,
+                    people: PeopleRemover | None = None, backend: str = "cpu") -> list["Reference | FastIesiError"]:
+        """References of many cameras' pre frames at once: with ``backend`` "gpu" their
+        frame-wide segmentation masks run as one batch on the device. A frame that cannot be
+        used (missing, unreadable, too small) gives its error in its place; the others are built.
+        """
         cfg = config or DEFAULT_CONFIG
         runs_on, _ = resolve_backend(backend)
-        frame = load_frame(pre, name="pre", config=cfg.frame)
-        image = to_working_size(frame.image, config=cfg.frame)
-        removed = None
-        if people is not None:
-            removed = people.remove([image])[0]
-            image = removed.image
-        enh = enhance(image, config=cfg.enhance)
-        features = detect_features(enh.filtered, config=cfg.quality)
-        masks = FrameMasks(enh.filtered, config=cfg, backend=runs_on)
-        power = detail_power(enh.filtered, config=cfg.complexity)
-        return cls(image, enh, features, frame.source, frame.original_shape, tuple(frame.notes), removed, masks, power)
+        prepared: list[tuple[Frame, NDArray[np.uint8], PeopleInFrame | None, Enhanced] | FastIesiError] = []
+        for pre in frames:
+            try:
+                frame = load_frame(pre, name="pre", config=cfg.frame)
+            except FastIesiError as exc:
+                prepared.append(exc)
+                continue
+            image = to_working_size(frame.image, config=cfg.frame)
+            removed = None
+            if people is not None:
+                removed = people.remove([image])[0]
+                image = removed.image
+            prepared.append((frame, image, removed, enhance(image, config=cfg.enhance)))
+        good = [p for p in prepared if not isinstance(p, FastIesiError)]
+        masks = iter(FrameMasks.batch([enh.filtered for *_, enh in good], config=cfg, backend=runs_on))
+        out: list[Reference | FastIesiError] = []
+        for p in prepared:
+            if isinstance(p, FastIesiError):
+                out.append(p)
+                continue
+            frame, image, removed, enh = p
+            out.append(cls(image, enh, detect_features(enh.filtered, config=cfg.quality), frame.source,
+                           frame.original_shape, tuple(frame.notes), removed, next(masks),
+                           detail_power(enh.filtered, config=cfg.complexity)))
+        return out
 
 
 def assess(pre: ImageLike | Reference, post: ImageLike, *, config: Config | None = None,

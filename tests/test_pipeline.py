@@ -117,3 +117,23 @@ class TestBackend:
             ref = Reference.from_frame(pair.pre, backend="gpu")
             c = assess(ref, pair.post, backend="gpu")
             assert c.objects == a.objects
+
+
+class TestReferencesOfManyCameras:
+    def test_same_as_one_by_one_and_a_bad_frame_keeps_its_place(self, tmp_path):
+        from fastiesi.errors import InputError
+
+        pairs = [render_pair(SceneSpec(seed=s)) for s in (3, 5)]
+        missing = tmp_path / "no-such-camera.png"
+        refs = Reference.from_frames([pairs[0].pre, missing, pairs[1].pre])
+        assert isinstance(refs[1], InputError) and "no-such-camera.png" in str(refs[1])
+        for ref, pair in zip((refs[0], refs[2]), pairs):
+            one = Reference.from_frame(pair.pre)
+            assert (ref.masks.solid == one.masks.solid).all() and (ref.power == one.power).all()
+            assert assess(ref, pair.post).objects == assess(one, pair.post).objects
+
+    def test_from_frame_raises_what_from_frames_returns(self, tmp_path):
+        from fastiesi.errors import InputError
+
+        with pytest.raises(InputError, match="no-such"):
+            Reference.from_frame(tmp_path / "no-such.png")

@@ -8,6 +8,7 @@ object) -> 8-connected components -> length and line screens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -58,15 +59,9 @@ class FrameMasks:
         mv = cfg.movement
         self.edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
         self._smallest = cfg.classify.smallest_object_area
+        self._shelved: NDArray[np.uint8] | None = None
         if backend == "gpu":
-            # The dilation, region median and nested closings on the device (the same steps,
-            # backend/masks_batch.py); the edges go up and the two masks come back.
-            import cupy
-
-            from ..backend.masks_batch import frame_masks_batch
-
-            solid, cleaned = frame_masks_batch(cupy.asarray(self.edges[None]), config=cfg)
-            self.solid, self._cleaned = cupy.asnumpy(solid[0]), cupy.asnumpy(cleaned[0])
+            self._cleaned, self.solid = _device_masks([self.edges], cfg)[0]
         elif backend == "cpu":
             thick = cv2.dilate(self.edges, _K3)
             sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
@@ -75,7 +70,23 @@ class FrameMasks:
                                            min_object_area=self._smallest)
         else:
             raise InputError(f"FrameMasks backend must be 'cpu' or 'gpu' (resolved), got {backend!r}")
-        self._shelved: NDArray[np.uint8] | None = None
+
+    @classmethod
+    def batch(cls, grays: Sequence[NDArray[np.uint8]], *, config: Config | None = None,
+              backend: Backend = "cpu") -> list["FrameMasks"]:
+        """:class:`FrameMasks` of many frames; on the GPU, frames of one size share one batched
+        run of the masks (each camera's reference frame, say), which is where the device pays."""
+        cfg = config or DEFAULT_CONFIG
+        if backend != "gpu":
+            return [cls(g, config=cfg, backend=backend) for g in grays]
+        edges = [multiscale_canny(g, config=cfg.edges) for g in grays]
+        out: list[FrameMasks] = []
+        for e, (cleaned, solid) in zip(edges, _device_masks(edges, cfg)):
+            masks = cls.__new__(cls)
+            masks.config, masks.edges, masks._smallest, masks._shelved = cfg, e, cfg.classify.smallest_object_area, None
+            masks._cleaned, masks.solid = cleaned, solid
+            out.append(masks)
+        return out
 
     @property
     def shelved(self) -> NDArray[np.uint8]:
@@ -97,6 +108,23 @@ class FrameMasks:
                 raise InputError(f"high_mask shape {high_mask.shape} differs from the window's {solid.shape}")
             solid = np.where(high_mask, self.shelved[win], solid)
         return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config)
+
+
+def _device_masks(edges: Sequence[NDArray[np.uint8]], cfg: Config) -> list[tuple[NDArray[np.uint8], NDArray[np.uint8]]]:
+    """(cleaned, solid) of each edge map, computed on the GPU in one batch per frame size
+    (:mod:`fastiesi.backend.masks_batch`): the edges go up, the two masks come back."""
+    import cupy
+
+    from ..backend.masks_batch import frame_masks_batch
+
+    out: list[tuple[NDArray[np.uint8], NDArray[np.uint8]] | None] = [None] * len(edges)
+    for shape in dict.fromkeys(e.shape for e in edges):
+        which = [i for i, e in enumerate(edges) if e.shape == shape]
+        solid, cleaned = frame_masks_batch(cupy.asarray(np.stack([edges[i] for i in which])), config=cfg)
+        solid, cleaned = cupy.asnumpy(solid), cupy.asnumpy(cleaned)
+        for k, i in enumerate(which):
+            out[i] = (cleaned[k], solid[k])
+    return out  # type: ignore[return-value]
 
 
 def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:

@@ -123,3 +123,21 @@ class TestOnTheGpu:
         got = self.cp.asnumpy(fill_holes_batch(self.cp.asarray(batch)))
         for i in range(len(batch)):
             np.testing.assert_array_equal(got[i], fill_holes(batch[i]))
+
+    def test_frame_masks_batch_of_grays(self, rendered_edges):
+        # FrameMasks.batch on the GPU (one device run for frames of one size) against FrameMasks.
+        from fastiesi.synth import render_intensity
+
+        grays = [enhance(render_intensity(6, seed=s, noise_sigma=2.0).pre).filtered for s in range(3)]
+        for got, g in zip(FrameMasks.batch(grays, backend="gpu"), grays):
+            want = FrameMasks(g)
+            np.testing.assert_array_equal(got.solid, want.solid)
+            np.testing.assert_array_equal(got.shelved, want.shelved)
+
+
+def test_frame_masks_batch_on_the_cpu_is_one_by_one():
+    from fastiesi.synth import render_intensity
+
+    grays = [enhance(render_intensity(6, seed=s, noise_sigma=2.0).pre).filtered for s in range(2)]
+    for got, g in zip(FrameMasks.batch(grays), grays):
+        np.testing.assert_array_equal(got.solid, FrameMasks(g).solid)
