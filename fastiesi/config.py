@@ -68,7 +68,18 @@ class Interval:
         if self.lo > self.hi:
             raise ConfigError(f"interval lower bound {self.lo} exceeds upper bound {self.hi}")
 
+    @functools.cached_property
+    def _integer_bounds(self) -> bool:
+        return all(math.isinf(b) or float(b).is_integer() for b in (self.lo, self.hi))
+
     def contains(self, value: float | Fraction) -> bool:
+        if not isinstance(value, Fraction) and self._integer_bounds:
+            # Whole-number bounds (Table 1's areas) compare exactly with any float: no Fractions.
+            v_float = float(value)
+            above_f = v_float >= self.lo if self.lo_closed else v_float > self.lo
+            if math.isinf(self.hi):
+                return above_f
+            return above_f and (v_float <= self.hi if self.hi_closed else v_float < self.hi)
         v = Fraction(value)
         above = v >= _exact(self.lo) if self.lo_closed else v > _exact(self.lo)
         if math.isinf(self.hi):

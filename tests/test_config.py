@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from fastiesi import Config, ConfigError
@@ -80,3 +81,17 @@ class TestOverrides:
     def test_round_trip_through_dict(self):
         d = Config().to_dict()
         assert d["quality"]["knn_ratio"] == 0.8 and d["intensity"]["rules"][0]["name"] == "k1"
+
+
+def test_interval_whole_number_bounds_agree_with_exact_fractions():
+    from fractions import Fraction
+
+    from fastiesi.config import Interval
+
+    rng = np.random.default_rng(0)
+    for lo, hi, lc, hc in [(120, 1540, True, False), (0, 300, False, True), (2000, float("inf"), True, False)]:
+        iv = Interval(lo, hi, lc, hc)
+        values = [lo, hi if not np.isinf(hi) else 1e9, lo - 0.5, lo + 0.5, *rng.uniform(lo - 50, lo + 2000, 50)]
+        for v in values:
+            assert iv.contains(float(v)) == iv.contains(Fraction(float(v))), (iv, v)
+            assert iv.contains(int(v)) == iv.contains(Fraction(int(v))), (iv, v)

@@ -38,12 +38,12 @@ class Arc:
     end_y: float
     apex_y: float
 
-    @property
+    @functools.cached_property
     def center_y(self) -> float:
         half = self.width / 2.0
         return (half**2 + self.end_y**2 - self.apex_y**2) / (2.0 * (self.end_y - self.apex_y))
 
-    @property
+    @functools.cached_property
     def radius(self) -> float:
         return self.center_y - self.apex_y
 
