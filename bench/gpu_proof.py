@@ -91,6 +91,15 @@ def parity() -> dict[str, bool]:
     got = cp.asnumpy(frame_masks_batch(cp.asarray(edges))[0])
     ok["frame_masks_batch (segmentation masks)"] = all(
         (got[i] == FrameMasks(np.zeros_like(e), edges=e).solid).all() for i, e in enumerate(edges))
+    # Canny's core (Sobel, suppression, hysteresis by labelling) against cv2.Canny.
+    from fastiesi.backend.canny_batch import canny_batch
+    from fastiesi.stages.edges import adaptive_thresholds
+
+    smooth_frames = np.stack([cv2.GaussianBlur(a[i], (0, 0), 2) for i in range(3)])
+    th = [adaptive_thresholds(f, low_ratio=0.4) for f in smooth_frames]
+    got = cp.asnumpy(canny_batch(cp.asarray(smooth_frames), np.array([t[0] for t in th]), np.array([t[1] for t in th])))
+    ok["canny_batch (Canny's core)"] = all((got[i] == cv2.Canny(f, *th[i], L2gradient=True)).all()
+                                            for i, f in enumerate(smooth_frames))
     return ok
 
 
@@ -189,6 +198,11 @@ def timings() -> list[dict]:
         "gaussian_filter x2", 2 * plane)
     row("region_median_binary_u8", lambda: region_median_gpu(x, SIZES),
         lambda: cndi.median_filter(x, size=(1, 5, 5), mode="nearest"), "median_filter (5x5)", 2 * plane)
+    from fastiesi.backend.canny_batch import canny_batch
+
+    lows, highs = np.full(BATCH, 20.0), np.full(BATCH, 50.0)
+    row("canny_batch (Sobel, suppression, hysteresis)", lambda: canny_batch(a, lows, highs),
+        lambda: cndi.sobel(a.astype(cp.float32), axis=2), "sobel (one derivative only)", 2 * plane)
     # Labelling: block-based union-find, labels renumbered on the device; only the roots and the
     # per-component statistics cross to the host (included in the time).
     from fastiesi.backend.ccl_cuda import label_components_device

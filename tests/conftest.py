@@ -39,3 +39,15 @@ def image_file(tmp_path: Path, textured_image: np.ndarray):
         assert cv2.imwrite(str(p), textured_image if image is None else image)
         return p
     return write
+
+
+@pytest.fixture
+def cupy_device():
+    """CuPy, where it is installed and a CUDA device answers; the test is skipped otherwise."""
+    cp = pytest.importorskip("cupy")
+    try:
+        if cp.cuda.runtime.getDeviceCount() < 1:
+            pytest.skip("no CUDA device")
+    except Exception:  # noqa: BLE001 - any CUDA runtime failure means no usable device
+        pytest.skip("no usable CUDA device")
+    return cp
