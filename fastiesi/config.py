@@ -13,12 +13,12 @@ errors, never ignored.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
-import functools
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -73,19 +73,17 @@ class Interval:
         return all(math.isinf(b) or float(b).is_integer() for b in (self.lo, self.hi))
 
     def contains(self, value: float | Fraction) -> bool:
+        v: float | Fraction
         if not isinstance(value, Fraction) and self._integer_bounds:
             # Whole-number bounds (Table 1's areas) compare exactly with any float: no Fractions.
-            v_float = float(value)
-            above_f = v_float >= self.lo if self.lo_closed else v_float > self.lo
-            if math.isinf(self.hi):
-                return above_f
-            return above_f and (v_float <= self.hi if self.hi_closed else v_float < self.hi)
-        v = Fraction(value)
-        above = v >= _exact(self.lo) if self.lo_closed else v > _exact(self.lo)
+            v, lo, hi = float(value), self.lo, self.hi
+        else:
+            v, lo = Fraction(value), _exact(self.lo)
+            hi = self.hi if math.isinf(self.hi) else _exact(self.hi)
+        above = v >= lo if self.lo_closed else v > lo
         if math.isinf(self.hi):
             return above
-        below = v <= _exact(self.hi) if self.hi_closed else v < _exact(self.hi)
-        return above and below
+        return above and (v <= hi if self.hi_closed else v < hi)
 
     def __str__(self) -> str:
         return f"{'[' if self.lo_closed else '('}{self.lo:g}, {self.hi:g}{']' if self.hi_closed else ')'}"

@@ -55,21 +55,26 @@ class FrameMasks:
 
     def __init__(self, gray: NDArray[np.uint8], *, config: Config | None = None,
                  edges: NDArray[np.uint8] | None = None, backend: Backend = "cpu") -> None:
-        self.config = cfg = config or DEFAULT_CONFIG
+        cfg = config or DEFAULT_CONFIG
         mv = cfg.movement
-        self.edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
-        self._smallest = cfg.classify.smallest_object_area
-        self._shelved: NDArray[np.uint8] | None = None
+        edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
         if backend == "gpu":
-            self._cleaned, self.solid = _device_masks([self.edges], cfg)[0]
+            cleaned, solid = _device_masks([edges], cfg)[0]
         elif backend == "cpu":
-            thick = cv2.dilate(self.edges, _K3)
-            sizes = region_kernel_sizes(self.edges, grid=mv.median_regions, kernels=mv.median_kernels)
-            self._cleaned = region_adaptive_median(thick, sizes)
-            self.solid = nested_morphology(self._cleaned, kernels=mv.morphology_kernels,
-                                           min_object_area=self._smallest)
+            thick = cv2.dilate(edges, _K3)
+            sizes = region_kernel_sizes(edges, grid=mv.median_regions, kernels=mv.median_kernels)
+            cleaned = region_adaptive_median(thick, sizes)
+            solid = nested_morphology(cleaned, kernels=mv.morphology_kernels,
+                                      min_object_area=cfg.classify.smallest_object_area)
         else:
             raise InputError(f"FrameMasks backend must be 'cpu' or 'gpu' (resolved), got {backend!r}")
+        self._set(cfg, edges, cleaned, solid)
+
+    def _set(self, cfg: Config, edges: NDArray[np.uint8], cleaned: NDArray[np.uint8],
+             solid: NDArray[np.uint8]) -> None:
+        self.config, self.edges, self._cleaned, self.solid = cfg, edges, cleaned, solid
+        self._smallest = cfg.classify.smallest_object_area
+        self._shelved: NDArray[np.uint8] | None = None
 
     @classmethod
     def batch(cls, grays: Sequence[NDArray[np.uint8]], *, config: Config | None = None,
@@ -82,9 +87,8 @@ class FrameMasks:
         edges = [multiscale_canny(g, config=cfg.edges) for g in grays]
         out: list[FrameMasks] = []
         for e, (cleaned, solid) in zip(edges, _device_masks(edges, cfg)):
-            masks = cls.__new__(cls)
-            masks.config, masks.edges, masks._smallest, masks._shelved = cfg, e, cfg.classify.smallest_object_area, None
-            masks._cleaned, masks.solid = cleaned, solid
+            masks = cls.__new__(cls)  # the masks are made already: only the fields to set
+            masks._set(cfg, e, cleaned, solid)
             out.append(masks)
         return out
 
