@@ -100,20 +100,35 @@ def parity() -> dict[str, bool]:
     got = cp.asnumpy(canny_batch(cp.asarray(smooth_frames), np.array([t[0] for t in th]), np.array([t[1] for t in th])))
     ok["canny_batch (Canny's core)"] = all((got[i] == cv2.Canny(f, *th[i], L2gradient=True)).all()
                                             for i, f in enumerate(smooth_frames))
+    # The whole adaptive multi-scale Canny (bit-exact Gaussian, Otsu thresholds, pyramid, join)
+    # of rendered frames against the CPU path's.
+    from fastiesi.backend.edges_batch import multiscale_canny_batch
+    from fastiesi.stages.edges import multiscale_canny
+
+    grays = rendered_grays()
+    got = cp.asnumpy(multiscale_canny_batch(cp.asarray(grays)))
+    ok["multiscale_canny_batch (edges of 4.2.1)"] = all((got[i] == multiscale_canny(g)).all()
+                                                        for i, g in enumerate(grays))
     return ok
 
 
-def rendered_edges() -> np.ndarray:
-    """Canny edges (the CPU path's) of rendered frames: rooms and stores, pre and post."""
-    from fastiesi.stages.edges import multiscale_canny
+def rendered_grays() -> np.ndarray:
+    """Enhanced frames of rendered pairs: rooms and stores, pre and post."""
     from fastiesi.stages.preprocess import enhance
     from fastiesi.synth import render_intensity
 
     out = []
     for k in range(3):
         pair = render_intensity(5 + k, seed=k, layout="store" if k == 2 else "room", noise_sigma=2.0, jpeg_quality=90)
-        out += [multiscale_canny(enhance(f).filtered, config=DEFAULT_CONFIG.edges) for f in (pair.pre, pair.post)]
+        out += [enhance(f).filtered for f in (pair.pre, pair.post)]
     return np.stack(out)
+
+
+def rendered_edges() -> np.ndarray:
+    """Canny edges (the CPU path's) of rendered frames: rooms and stores, pre and post."""
+    from fastiesi.stages.edges import multiscale_canny
+
+    return np.stack([multiscale_canny(g, config=DEFAULT_CONFIG.edges) for g in rendered_grays()])
 
 
 def segmentation_rate() -> dict:
@@ -125,16 +140,17 @@ def segmentation_rate() -> dict:
     from fastiesi.stages.segment import FrameMasks
 
     edges = rendered_edges()
-    batch = cp.asarray(np.concatenate([edges] * (BATCH // len(edges) + 1))[:BATCH])
-    gpu_ms = median_ms(lambda: frame_masks_batch(batch))
-    t = []
-    for e in list(edges) * 3:
-        t0 = time.perf_counter()
-        FrameMasks(np.zeros_like(e), edges=e)
-        t.append((time.perf_counter() - t0) * 1e3)
-    cpu_ms = float(np.median(t))
-    # Many cameras' reference frames at once, from their enhanced frames (Canny on the CPU, the
-    # masks in one device batch): what Reference.from_frames(..., backend="gpu") runs.
+    gpu_ms = median_ms(lambda batch=as_batch(edges): frame_masks_batch(batch))
+    cpu_ms = cpu_median_ms(lambda e: FrameMasks(np.zeros_like(e), edges=e), list(edges) * 3)
+    # The multi-scale Canny of a batch on the device against the CPU's, frame by frame.
+    from fastiesi.backend.edges_batch import multiscale_canny_batch
+    from fastiesi.stages.edges import multiscale_canny
+
+    grays_b = rendered_grays()
+    canny_gpu_ms = median_ms(lambda batch=as_batch(grays_b): multiscale_canny_batch(batch))
+    canny_cpu_ms = cpu_median_ms(multiscale_canny, list(grays_b) * 2)
+    # Many cameras' reference frames at once, from their enhanced frames (the multi-scale Canny
+    # and the masks in one device batch): what Reference.from_frames(..., backend="gpu") runs.
     from fastiesi.stages.preprocess import enhance
     from fastiesi.synth import render_intensity
 
@@ -147,7 +163,27 @@ def segmentation_rate() -> dict:
         walls[backend] = (time.perf_counter() - t0) * 1e3 / len(grays)
     return {"batch": BATCH, "gpu_ms_per_batch": round(gpu_ms, 3), "gpu_frames_per_s": round(BATCH / gpu_ms * 1e3, 1),
             "cpu_ms_per_frame": round(cpu_ms, 3), "cpu_frames_per_s": round(1e3 / cpu_ms, 1),
+            "multiscale_canny": {"gpu_ms_per_batch": round(canny_gpu_ms, 3),
+                                 "gpu_frames_per_s": round(BATCH / canny_gpu_ms * 1e3, 1),
+                                 "cpu_ms_per_frame": round(canny_cpu_ms, 3)},
             "references_16_frames_ms_per_frame": {k: round(v, 2) for k, v in walls.items()}}
+
+
+def as_batch(frames: np.ndarray) -> cp.ndarray:
+    """BATCH frames on the device, the given ones repeated."""
+    return cp.asarray(np.concatenate([frames] * (BATCH // len(frames) + 1))[:BATCH])
+
+
+def cpu_median_ms(fn, inputs) -> float:
+    """Median wall time of ``fn`` on each input, one after another, on the CPU."""
+    import time
+
+    t = []
+    for x in inputs:
+        t0 = time.perf_counter()
+        fn(x)
+        t.append((time.perf_counter() - t0) * 1e3)
+    return float(np.median(t))
 
 
 def bandwidth_gbs() -> float:
@@ -216,8 +252,8 @@ def timings() -> list[dict]:
 
 def pipeline_bench() -> dict:
     """``fastiesi bench --backend gpu`` and the same on the CPU, in this run (the ratio is only
-    meaningful between the two). In this build only the segmentation's frame-wide masks run on
-    the GPU; the rest of each pair runs on the CPU."""
+    meaningful between the two). In this build the segmentation's edges and frame-wide masks run
+    on the GPU; the rest of each pair runs on the CPU."""
     from fastiesi.benchmark import BenchSettings, run_benchmark, write_result
 
     out = {}
@@ -262,7 +298,7 @@ def main() -> None:
     result = {"device": info, "parity": ok, "kernels": rows, "segmentation_masks": seg, "gpu_tests": tests,
               "pipeline": bench,
               "note": "pipeline-level GPU figures (pairs/s, p50 latency) need the whole GPU-resident pipeline; "
-                      "so far the segmentation's frame-wide masks run batched on the device (issue 7)"}
+                      "so far the segmentation's edges (multi-scale Canny) and frame-wide masks run batched on the device (issue 7)"}
     name = f"gpu-proof-{info['date'][:10]}.json"
     for d in filter(None, [os.environ.get("OUT"), str(Path(__file__).parent / "results")]):
         Path(d).mkdir(parents=True, exist_ok=True)
@@ -276,6 +312,8 @@ def main() -> None:
               f"{b['cached_p50_ms']} ms, {b['pairs_per_s']} pairs/s, batch {b['batch_pairs_per_s']} pairs/s")
     print(f"segmentation masks: {seg['gpu_frames_per_s']} frames/s on the GPU (batch {seg['batch']}), "
           f"{seg['cpu_frames_per_s']} on the CPU")
+    mc = seg["multiscale_canny"]
+    print(f"multi-scale Canny: {mc['gpu_frames_per_s']} frames/s on the GPU, {mc['cpu_ms_per_frame']} ms a frame on the CPU")
     print(f"{'kernel':<26}{'ours ms':>9}{'ref ms':>9}{'x':>7}{'floor':>8}  reference")
     for r in rows:
         print(f"{r['kernel']:<26}{r['ours_ms']:>9.3f}{r['reference_ms']:>9.3f}{r['speedup']:>7.1f}"

@@ -39,7 +39,12 @@ def _check_gray(image: NDArray[np.uint8], name: str = "image") -> None:
 def _gradient_magnitude(smoothed: NDArray[np.uint8]) -> NDArray[np.float32]:
     gx = cv2.Sobel(smoothed, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(smoothed, cv2.CV_32F, 0, 1, ksize=3)
-    return cv2.magnitude(gx, gy)
+    # The squares are exact (|d| <= 1020) and NumPy's float32 root is correctly rounded, so the
+    # device path (backend.edges_batch) reproduces it to the bit; cv2.magnitude's SIMD root is
+    # an approximation off by an ulp on a quarter of the pixels (0.25 ms dearer at 800x600).
+    squared = cv2.multiply(gx, gx)
+    cv2.add(squared, cv2.multiply(gy, gy), dst=squared)
+    return np.sqrt(squared, out=squared)
 
 
 def adaptive_thresholds(smoothed: NDArray[np.uint8], *, low_ratio: float) -> tuple[float, float]:

@@ -57,10 +57,12 @@ class FrameMasks:
                  edges: NDArray[np.uint8] | None = None, backend: Backend = "cpu") -> None:
         cfg = config or DEFAULT_CONFIG
         mv = cfg.movement
-        edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
         if backend == "gpu":
-            cleaned, solid = _device_masks([edges], cfg)[0]
+            # The edges too are made on the device unless given (the same edges, bit for bit).
+            edges, cleaned, solid = _device_masks([gray if edges is None else edges], cfg,
+                                                  given_edges=edges is not None)[0]
         elif backend == "cpu":
+            edges = multiscale_canny(gray, config=cfg.edges) if edges is None else edges
             thick = cv2.dilate(edges, _K3)
             sizes = region_kernel_sizes(edges, grid=mv.median_regions, kernels=mv.median_kernels)
             cleaned = region_adaptive_median(thick, sizes)
@@ -84,9 +86,8 @@ class FrameMasks:
         cfg = config or DEFAULT_CONFIG
         if backend != "gpu":
             return [cls(g, config=cfg, backend=backend) for g in grays]
-        edges = [multiscale_canny(g, config=cfg.edges) for g in grays]
         out: list[FrameMasks] = []
-        for e, (cleaned, solid) in zip(edges, _device_masks(edges, cfg)):
+        for e, cleaned, solid in _device_masks(grays, cfg, given_edges=False):
             masks = cls.__new__(cls)  # the masks are made already: only the fields to set
             masks._set(cfg, e, cleaned, solid)
             out.append(masks)
@@ -114,20 +115,26 @@ class FrameMasks:
         return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config)
 
 
-def _device_masks(edges: Sequence[NDArray[np.uint8]], cfg: Config) -> list[tuple[NDArray[np.uint8], NDArray[np.uint8]]]:
-    """(cleaned, solid) of each edge map, computed on the GPU in one batch per frame size
-    (:mod:`fastiesi.backend.masks_batch`): the edges go up, the two masks come back."""
+def _device_masks(frames: Sequence[NDArray[np.uint8]], cfg: Config, *, given_edges: bool,
+                  ) -> list[tuple[NDArray[np.uint8], NDArray[np.uint8], NDArray[np.uint8]]]:
+    """(edges, cleaned, solid) of each frame, computed on the GPU in one batch per frame size:
+    the frames go up (gray frames, or their edge maps when ``given_edges``), the multi-scale
+    Canny (:mod:`fastiesi.backend.edges_batch`) and the masks
+    (:mod:`fastiesi.backend.masks_batch`) run there, the three maps come back."""
     import cupy
 
+    from ..backend.edges_batch import multiscale_canny_batch
     from ..backend.masks_batch import frame_masks_batch
 
-    out: list[tuple[NDArray[np.uint8], NDArray[np.uint8]] | None] = [None] * len(edges)
-    for shape in dict.fromkeys(e.shape for e in edges):
-        which = [i for i, e in enumerate(edges) if e.shape == shape]
-        solid, cleaned = frame_masks_batch(cupy.asarray(np.stack([edges[i] for i in which])), config=cfg)
-        solid, cleaned = cupy.asnumpy(solid), cupy.asnumpy(cleaned)
+    out: list[tuple[NDArray[np.uint8], NDArray[np.uint8], NDArray[np.uint8]] | None] = [None] * len(frames)
+    for shape in dict.fromkeys(f.shape for f in frames):
+        which = [i for i, f in enumerate(frames) if f.shape == shape]
+        batch = cupy.asarray(np.stack([frames[i] for i in which]))
+        edges = batch if given_edges else multiscale_canny_batch(batch, config=cfg.edges)
+        solid, cleaned = frame_masks_batch(edges, config=cfg)
+        edges, solid, cleaned = cupy.asnumpy(edges), cupy.asnumpy(solid), cupy.asnumpy(cleaned)
         for k, i in enumerate(which):
-            out[i] = (cleaned[k], solid[k])
+            out[i] = (edges[k], cleaned[k], solid[k])
     return out  # type: ignore[return-value]
 
 
