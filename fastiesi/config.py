@@ -404,6 +404,13 @@ class MovementConfig:
         "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "
         "frame's clustered foreground closed by a 31x31 square (goods and boards close together)",
     )
+    goods_on_shelf_fraction: float = _f(
+        0.9,
+        "choice: paper 4.3 describes shelving as holding many small objects of similar sizes; in "
+        "high-complexity regions an object sized as light furniture (Table 1) with at least 90 % of "
+        "its pixels on the shelf area is goods the segmentation welded together: a small object. "
+        "Furniture and heavy furniture keep their class (a cabinet standing before the shelves)",
+    )
     line_elongation: float = _f(
         4.0,
         "choice: a piece no thicker than the line width is a line when 4x longer than thick; the "

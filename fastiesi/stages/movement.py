@@ -177,7 +177,8 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
-                high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None) -> list[_Candidate]:
+                high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None,
+                shelf: NDArray[np.bool_] | None = None) -> list[_Candidate]:
     comps = frame.components
     out = []
     for lab, cls, region in _classified(frame, regions, cfg):
@@ -185,13 +186,24 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         cx, cy = (float(v) for v in comps.centroids[lab])
         high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
         m, _ = comps.mask(lab)
+        x, y, w, h = box
         if exclude is not None:  # largely under a removed person (2.4): not an object
-            x, y, w, h = box
             if exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
                 continue
+        if high and shelf is not None:
+            cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
     return out
+
+
+def _as_goods(cls: ObjectClass, on_shelf: NDArray[np.bool_], cfg: Config) -> ObjectClass:
+    """The class of a high-complexity object whose pixels ``on_shelf`` tell where it lies on the
+    shelf area: light-furniture-sized and (nearly) all on the shelving, it is goods welded
+    together (4.3: shelves hold small objects of similar sizes), so a small object."""
+    if cls == "light_furniture" and on_shelf.size and float(on_shelf.mean()) >= cfg.movement.goods_on_shelf_fraction:
+        return "small_objects"
+    return cls
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -610,9 +622,19 @@ class HighChanges:
     moving: list[_Candidate]
 
 
+def shelf_area(pre_edges: NDArray[np.uint8], *, config: Config | None = None) -> NDArray[np.bool_]:
+    """Where the shelving is (4.3): the clustering divides the image into background, shelves and
+    fallen objects, and the shelf area is where the pre frame's dense foreground lies close
+    together (closed by ``shelf_area_kernel``)."""
+    cfg = config or DEFAULT_CONFIG
+    k = cfg.movement.shelf_area_kernel
+    dense = (density_binarize(pre_edges, config=cfg) == 0).astype(np.uint8)
+    return cv2.morphologyEx(dense, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)) > 0
+
+
 def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pre_saliency: NDArray[np.uint8],
                  post_saliency: NDArray[np.uint8], high_mask: NDArray[np.bool_], regions: DepthRegions,
-                 cfg: Config) -> HighChanges:
+                 cfg: Config, shelf: NDArray[np.bool_] | None = None) -> HighChanges:
     """Changed blobs of the high-complexity regions (4.3).
 
     The paper runs the saliency difference only when no fall was found. Both are run here: a
@@ -623,12 +645,10 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     roi = high_mask.astype(np.uint8) * np.uint8(255)
     b_pre = density_binarize(pre_edges, config=cfg)
     b_post = density_binarize(post_edges, config=cfg)
-    # The clustering divides the image into background, shelves and fallen objects (4.3): the
-    # shelf area is where the pre frame's dense foreground lies close together. A fallen object
-    # is new foreground in the post frame outside it; goods shifting on a shelf stay inside it.
-    k = cfg.movement.shelf_area_kernel
-    shelf = cv2.morphologyEx((b_pre == 0).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
-    diff = ((b_pre == 255) & (b_post == 0) & (shelf == 0)).astype(np.uint8) * np.uint8(255) & roi
+    # A fallen object is new foreground in the post frame outside the shelf area; goods shifting
+    # on a shelf stay inside it.
+    shelf = shelf_area(pre_edges, config=cfg) if shelf is None else shelf
+    diff = ((b_pre == 255) & (b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255) & roi
     diff = fill_holes(diff)
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
@@ -639,7 +659,12 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     k = cfg.movement.saliency_close_kernel
     moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
     moving &= ~diff
-    return HighChanges(fallen, _blobs(moving, regions, cfg))
+    comps = label_components(moving)
+    blobs = []
+    for c in _blobs_of(comps, regions, cfg):
+        x, y, w, h = c.box
+        blobs.append(replace(c, object_class=_as_goods(c.object_class, shelf[y:y + h, x:x + w][comps.mask(c.label)[0]], cfg)))
+    return HighChanges(fallen, blobs)
 
 
 def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
@@ -726,15 +751,16 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     cfg = config or DEFAULT_CONFIG
     if exclude is not None and exclude.shape != pre_gray.shape:
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude)
+    shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints, frames)
     if high_mask.any():
         roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
-                               roi, regions, cfg)
+                               roi, regions, cfg, shelf)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
     objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
     return MovementResult(_track_gone(objects, frames, cfg))

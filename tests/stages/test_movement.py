@@ -8,6 +8,7 @@ import pytest
 
 from fastiesi import assess
 from fastiesi.config import DEFAULT_CONFIG
+from fastiesi.stages.classify import classify_area
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.intensity import rate_intensity
 from fastiesi.stages.movement import (
@@ -15,6 +16,7 @@ from fastiesi.stages.movement import (
     density_binarize,
     detect_movement,
     high_changes,
+    shelf_area,
 )
 from fastiesi.stages.segment import segment_objects
 from fastiesi.synth import SceneSpec, render_pair
@@ -192,6 +194,43 @@ class TestHighPath:
                           DepthRegions(pre_sal.shape), DEFAULT_CONFIG)
         assert ch.fallen == []
         assert [(c.box[2] >= 25, c.box[3] >= 25) for c in ch.moving] == [(True, True)]
+
+    @staticmethod
+    def _stocked_edges() -> np.ndarray:
+        """Edges of stocked shelving over x 40..420, y 20..220 (dense), nothing elsewhere."""
+        edges = np.zeros((600, 800), np.uint8)
+        edges[20:220:3, 40:420] = 255
+        edges[20:220, 40:420:4] = 255
+        return edges
+
+    def test_shelf_area_is_the_stocked_shelving(self):
+        shelf = shelf_area(self._stocked_edges())
+        assert shelf[100:200, 100:400].all()
+        assert not shelf[300:, :].any() and not shelf[:, 500:].any()
+
+    @pytest.mark.parametrize("x,on_shelving", [(100, True), (600, False)])
+    def test_light_furniture_sized_goods_on_shelving_are_small_objects(self, x, on_shelving):
+        # A 40x45 px change blob in the far region: Table 1 sizes it as light furniture (1131 ..
+        # 3741 px). On the shelving it is goods welded together (4.3); off it, light furniture.
+        pre_sal = np.zeros((600, 800), np.uint8)
+        post_sal = pre_sal.copy()
+        post_sal[60:105, x:x + 40] = 200
+        edges = self._stocked_edges()
+        ch = high_changes(edges, edges, pre_sal, post_sal, np.ones(pre_sal.shape, bool),
+                          DepthRegions(pre_sal.shape), DEFAULT_CONFIG)
+        assert [c.region for c in ch.moving] == ["far"]
+        assert classify_area(ch.moving[0].area, "far") == "light_furniture"  # by Table 1 alone
+        assert ch.moving[0].object_class == ("small_objects" if on_shelving else "light_furniture")
+
+    def test_furniture_before_the_shelving_keeps_its_class(self):
+        # Only light-furniture sizes are read as welded goods: a cabinet before the shelves is not.
+        pre_sal = np.zeros((600, 800), np.uint8)
+        post_sal = pre_sal.copy()
+        post_sal[40:160, 100:170] = 200  # 8400 px, far: furniture (3741 .. 9281)
+        edges = self._stocked_edges()
+        ch = high_changes(edges, edges, pre_sal, post_sal, np.ones(pre_sal.shape, bool),
+                          DepthRegions(pre_sal.shape), DEFAULT_CONFIG)
+        assert [c.object_class for c in ch.moving] == ["furniture"]
 
     def test_store_fall_is_found(self):
         pair = render_pair(SceneSpec(seed=11, layout="store", counts=(50, 3, 2, 1), shelf_objects=46,
