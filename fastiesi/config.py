@@ -404,6 +404,12 @@ class MovementConfig:
         "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "
         "frame's clustered foreground closed by a 31x31 square (goods and boards close together)",
     )
+    still_there_fraction: float = _f(
+        0.5,
+        "choice: paper 4.2.3 counts an object present before and absent after as moved; one the "
+        "pairing leaves gone whose pixels are mostly (over half) unchanged in place and whose outline "
+        "is mostly still an edge after is still there (a neighbour welded to it moved), not moved",
+    )
     goods_on_shelf_fraction: float = _f(
         0.9,
         "choice: paper 4.3 describes shelving as holding many small objects of similar sizes; in "

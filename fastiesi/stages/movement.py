@@ -187,9 +187,9 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
         m, _ = comps.mask(lab)
         x, y, w, h = box
-        if exclude is not None:  # largely under a removed person (2.4): not an object
-            if exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
-                continue
+        # Largely under a removed person (2.4): not an object.
+        if exclude is not None and exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
+            continue
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
@@ -523,6 +523,13 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     used: set[int] = set()
     for g, q in pairs:
         if q is None:
+            if frames is not None and _mostly_still_there(g, frames, cfg):
+                # What left the blob is what moved: its object-sized parts gone from the post mask.
+                out.append(_unmoved(g, "low"))
+                out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
+                        for p in _parts_changed(g, frames.pre, frames.post, frames.pre_gray, frames.post_gray,
+                                                frames.regions, cfg, 3 << 20)]
+                continue
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
         used.add(q.label)
@@ -540,6 +547,34 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             continue
         out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _mostly_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object the pairing left gone is in fact still where it stood: most of its
+    pixels unchanged in place (smoothed frames within half the change level) and most of its
+    outline still an edge in the post frame (of the rim pixels that were edges before).
+
+    The segmentation welds neighbours: a wardrobe welded to a cabinet that moved away makes a
+    pre blob with no partner after, though the wardrobe stayed. An object cannot have gone while
+    most of it and its outline are still there; a plain object toppled where it stood keeps many
+    pixels in place but not its outline, and still counts as moved.
+    """
+    if c.label >= 1 << 20:  # parts of _parts_changed are differences of masks: no outline of their own
+        return False
+    share = cfg.movement.still_there_fraction
+    x, y, w, h = c.box
+    m, _ = frames.pre.components.mask(c.label)
+    d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])[m]
+    if float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) < share:
+        return False
+    mu = m.astype(np.uint8)
+    rim = mu > cv2.erode(mu, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    near = np.ones((5, 5), np.uint8)  # an outline a segmentation's jitter (2 px) away is the same
+    had_edge = rim & (cv2.dilate(frames.pre.edges[y:y + h, x:x + w], near) > 0)
+    if not had_edge.any():
+        return False
+    still_edge = cv2.dilate(frames.post.edges[y:y + h, x:x + w], near) > 0
+    return float(still_edge[had_edge].mean()) >= share
 
 
 def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:

@@ -65,6 +65,43 @@ class TestLowPath:
         gone = [o for o in r.objects if o.moved]
         assert len(gone) == 1 and gone[0].bbox_after is None
 
+    @staticmethod
+    def _wardrobe_scene() -> tuple[np.ndarray, np.ndarray]:
+        """A wardrobe with a cabinet pushed against it (one welded blob), the cabinet taken
+        out of view after: nothing in the post frame to pair the blob with."""
+        rng = np.random.default_rng(0)
+        base = cv2.add(np.full((600, 800), 150, np.uint8), rng.integers(0, 6, (600, 800)).astype(np.uint8))
+        pre, post = base.copy(), base.copy()
+        for img in (pre, post):
+            cv2.rectangle(img, (300, 250), (400, 450), 60, -1)
+            cv2.rectangle(img, (330, 270), (370, 300), 90, -1)  # a panel on its door
+        cv2.rectangle(pre, (401, 350), (520, 450), 75, -1)
+        return pre, post
+
+    def test_welded_blob_whose_neighbour_left_is_still_there(self):
+        # Most of the blob's pixels and outline are still in place: the wardrobe did not move
+        # (4.2.3's "gone" does not apply); the part that left is the object that moved.
+        pre, post = self._wardrobe_scene()
+        r = _detect(pre, post)
+        stayed = [o for o in r.objects if not o.moved]
+        gone = [o for o in r.objects if o.moved]
+        assert [o.bbox_before[:2] for o in stayed] == [(299, 249)]
+        assert len(gone) == 1 and gone[0].bbox_after is None
+        assert abs(gone[0].bbox_before[0] - 401) <= 2 and abs(gone[0].bbox_before[2] - 120) <= 3
+
+    def test_plain_object_toppled_in_place_has_moved(self):
+        # A plain cabinet lying down where it stood: 70 % of its pixels are still dark in place,
+        # but most of its outline is elsewhere, so it has moved (the still-there rule must not
+        # keep it).
+        rng = np.random.default_rng(1)
+        base = cv2.add(np.full((600, 800), 150, np.uint8), rng.integers(0, 6, (600, 800)).astype(np.uint8))
+        pre, post = base.copy(), base.copy()
+        cv2.rectangle(pre, (300, 250), (440, 450), 60, -1)
+        cv2.rectangle(post, (270, 310), (470, 450), 60, -1)
+        r = _detect(pre, post)
+        before = [o for o in r.objects if o.bbox_before is not None and abs(o.bbox_before[0] - 300) <= 2]
+        assert len(before) == 1 and before[0].moved
+
     def test_fall_is_a_drop_of_more_than_three_lengths(self):
         # A 25 px box (area 625: a small object in every region, Table 1) dropping 120 px > 3 x 25.
         pre = np.full((600, 800), 120, np.uint8)
