@@ -37,6 +37,15 @@ def _squared_floor(threshold: float) -> int:
     return math.floor(t * t) if t > 0 else math.floor(t)
 
 
+def sobel_3x3(padded: Any) -> tuple[Any, Any]:
+    """(dx, dy) of 3x3 Sobel on an (N, H + 2, W + 2) batch padded by one pixel (the caller
+    picks the border: Canny replicates it, ``cv2.Sobel`` reflects it)."""
+    p = padded
+    dx = (p[:, :-2, 2:] + 2 * p[:, 1:-1, 2:] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, 1:-1, :-2] + p[:, 2:, :-2])
+    dy = (p[:, 2:, :-2] + 2 * p[:, 2:, 1:-1] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, :-2, 1:-1] + p[:, :-2, 2:])
+    return dx, dy
+
+
 def canny_batch(smoothed: Any, low: np.ndarray, high: np.ndarray) -> Any:
     """Edges (0/255 uint8) of each (N, H, W) uint8 frame with its own (low, high) thresholds."""
     xp = array_module(smoothed)
@@ -48,9 +57,7 @@ def canny_batch(smoothed: Any, low: np.ndarray, high: np.ndarray) -> Any:
         raise InputError(f"need one low and one high threshold per frame ({n}), got {low.shape} and {high.shape}")
     lo = xp.asarray([_squared_floor(t) for t in low], dtype=xp.int64)[:, None, None]
     hi = xp.asarray([_squared_floor(t) for t in high], dtype=xp.int64)[:, None, None]
-    p = xp.pad(smoothed.astype(xp.int32), ((0, 0), (1, 1), (1, 1)), mode="edge")
-    dx = (p[:, :-2, 2:] + 2 * p[:, 1:-1, 2:] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, 1:-1, :-2] + p[:, 2:, :-2])
-    dy = (p[:, 2:, :-2] + 2 * p[:, 2:, 1:-1] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, :-2, 1:-1] + p[:, :-2, 2:])
+    dx, dy = sobel_3x3(xp.pad(smoothed.astype(xp.int32), ((0, 0), (1, 1), (1, 1)), mode="edge"))
     mag = (dx * dx + dy * dy).astype(xp.int64)
     m = xp.pad(mag, ((0, 0), (1, 1), (1, 1)), mode="constant")  # 0 beyond the frame
 

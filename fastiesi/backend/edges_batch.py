@@ -28,7 +28,7 @@ import numpy as np
 from ..config import DEFAULT_CONFIG, EdgeConfig
 from ..errors import InputError
 from .arrays import array_module
-from .canny_batch import canny_batch
+from .canny_batch import canny_batch, sobel_3x3
 from .masks_batch import _ops
 
 _PYR_TAPS = (1, 4, 6, 4, 1)  # cv2.pyrDown's separable kernel, sum 16 a side
@@ -65,7 +65,7 @@ def gaussian_taps_u8(sigma: float) -> tuple[int, ...]:
     return taps
 
 
-def _separable(frames: Any, taps: tuple[int, ...], step: int = 1) -> tuple[Any, Any]:
+def _separable(frames: Any, taps: tuple[int, ...], step: int = 1) -> Any:
     """Rows then columns of an integer separable filter, borders reflected (OpenCV's default);
     ``step`` 2 samples every other output (pyrDown). Returns the (N, H', W') int32 sum."""
     xp = array_module(frames)
@@ -139,9 +139,7 @@ def adaptive_thresholds_batch(smoothed: Any, *, low_ratio: float) -> tuple[np.nd
     _check_batch(smoothed, "smoothed")
     xp = array_module(smoothed)
     n = smoothed.shape[0]
-    p = xp.pad(smoothed.astype(xp.float32), ((0, 0), (1, 1), (1, 1)), mode="reflect")
-    dx = (p[:, :-2, 2:] + 2 * p[:, 1:-1, 2:] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, 1:-1, :-2] + p[:, 2:, :-2])
-    dy = (p[:, 2:, :-2] + 2 * p[:, 2:, 1:-1] + p[:, 2:, 2:]) - (p[:, :-2, :-2] + 2 * p[:, :-2, 1:-1] + p[:, :-2, 2:])
+    dx, dy = sobel_3x3(xp.pad(smoothed.astype(xp.float32), ((0, 0), (1, 1), (1, 1)), mode="reflect"))
     mag = xp.sqrt(dx * dx + dy * dy)  # float32, exact squares: |d| <= 1020
     peaks = mag.reshape(n, -1).max(axis=1)
     peaks_host = np.asarray(peaks.get() if xp is not np else peaks, np.float64)

@@ -528,7 +528,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
                 out.append(_unmoved(g, "low"))
                 out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
                         for p in _parts_changed(g, frames.pre, frames.post, frames.pre_gray, frames.post_gray,
-                                                frames.regions, cfg, 3 << 20)]
+                                                frames.regions, cfg, 3 << 20)]  # labels apart from _low_path's parts
                 continue
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
@@ -678,12 +678,12 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     twice.
     """
     roi = high_mask.astype(np.uint8) * np.uint8(255)
-    b_pre = density_binarize(pre_edges, config=cfg)
     b_post = density_binarize(post_edges, config=cfg)
     # A fallen object is new foreground in the post frame outside the shelf area; goods shifting
-    # on a shelf stay inside it.
+    # on a shelf stay inside it. The shelf area holds all of the pre frame's foreground (a
+    # closing only adds), so outside it the pre frame is background.
     shelf = shelf_area(pre_edges, config=cfg) if shelf is None else shelf
-    diff = ((b_pre == 255) & (b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255) & roi
+    diff = ((b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255) & roi
     diff = fill_holes(diff)
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
