@@ -25,7 +25,9 @@ import cv2
 import numpy as np
 from scipy import ndimage as ndi
 
-from fastiesi.config import DEFAULT_CONFIG
+from fastiesi.config import DEFAULT_CONFIG, BrightnessConfig
+from fastiesi.stages.brightness import fit_brightness
+from fastiesi.stages.preprocess import to_gray
 from fastiesi.stages.quality import detect_features, match_stable
 from fastiesi.stages.register import black_edge_crop, fit_rigid, warp_to_pre
 
@@ -107,6 +109,8 @@ def assess_plain(pre: np.ndarray, post: np.ndarray) -> dict[str, float]:
         t[name] = t.get(name, 0.0) + (time.perf_counter() - t0) * 1e3
         return out
 
+    # The lighting fit on every pixel (no shrinking); the same IRLS.
+    timed("brightness", lambda: fit_brightness(to_gray(pre), to_gray(post), config=BrightnessConfig(downscale=1)))
     pre_f, _ = timed("preprocess", _enhance, pre)
     post_f, _ = timed("preprocess", _enhance, post)
     fa = timed("features", detect_features, pre_f)

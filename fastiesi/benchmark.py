@@ -36,8 +36,8 @@ import numpy as np
 from .backend.select import resolve_backend
 from .errors import InputError
 
-STAGE_ORDER = ("load", "people", "preprocess", "features", "quality", "register", "complexity", "segment",
-               "movement", "intensity")
+STAGE_ORDER = ("load", "people", "brightness", "preprocess", "features", "quality", "register", "complexity",
+               "segment", "movement", "intensity")
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ def format_table(r: dict[str, Any]) -> str:
 def render_chart(r: dict[str, Any], path: Path) -> Path:
     """A bar per run kind (warm, cached pre frame), split into the stages' median times."""
     palette = [(180, 119, 31), (14, 127, 255), (44, 160, 44), (40, 39, 214), (189, 103, 148), (75, 86, 140),
-               (194, 119, 227), (127, 127, 127), (34, 189, 188), (207, 190, 23)]
+               (194, 119, 227), (127, 127, 127), (34, 189, 188), (207, 190, 23), (120, 200, 255)]
     rows = [("warm", r["warm_ms"]), ("pre cached", r["cached_pre_ms"])]
     scale_max = max(sum(v["p50"] for k, v in d.items() if k in STAGE_ORDER) for _, d in rows) or 1.0
     width, left, bar_h = 900, 110, 40
@@ -288,14 +288,14 @@ def render_chart(r: dict[str, Any], path: Path) -> Path:
             if k not in d:
                 continue
             w = d[k]["p50"] * px
-            cv2.rectangle(img, (int(x), y), (int(x + w), y + bar_h), palette[j], -1)
+            cv2.rectangle(img, (int(x), y), (int(x + w), y + bar_h), palette[j % len(palette)], -1)
             x += w
         cv2.putText(img, f"{sum(d[k]['p50'] for k in STAGE_ORDER if k in d):.0f} ms", (int(x) + 6, y + 26),
                     cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
     y0 = 60 + len(rows) * 60
     for j, k in enumerate(STAGE_ORDER):
         x, y = 10 + (j % 5) * 175, y0 + (j // 5) * 30
-        cv2.rectangle(img, (x, y), (x + 16, y + 16), palette[j], -1)
+        cv2.rectangle(img, (x, y), (x + 16, y + 16), palette[j % len(palette)], -1)
         cv2.putText(img, k, (x + 22, y + 13), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), img)

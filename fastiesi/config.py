@@ -163,6 +163,35 @@ class EnhanceConfig:
 
 
 @dataclass(frozen=True)
+class BrightnessConfig:
+    enabled: bool = _f(
+        True,
+        "choice: paper 2.1.2's brightness compensation carried across the pair (stages/brightness.py): "
+        "the post frame's brightness is fitted to the pre frame's before it is enhanced",
+    )
+    downscale: int = _f(
+        8, "choice: the fit runs on both frames area-shrunk 8x (100x75 at 800x600): a shake of a few "
+        "pixels is below a sample, and 7,500 samples fit 7 parameters"
+    )
+    iterations: int = _f(10, "choice: IRLS steps; the biweight fit settles in 4-6 on rendered and random frames")
+    min_sigma: float = _f(
+        1.0, "choice: floor of the residuals' robust sigma, one grey level (the 8-bit quantisation)"
+    )
+    min_inlier_fraction: float = _f(
+        0.5, "choice: a fit that fewer than half the samples agree with is not one lighting change of "
+        "one scene (the biweight's breakdown point); the frame is then left as it is"
+    )
+    min_gain: float = _f(
+        0.1, "choice: a gain at or below 0.1 anywhere (the post frame 10x darker) is not corrected: "
+        "dividing by it would amplify the noise past the signal"
+    )
+    min_shift: float = _f(
+        1.0, "choice: a fitted change that moves no grey level by more than one is none (the "
+        "quantisation step); the frame is left bit-for-bit as it is"
+    )
+
+
+@dataclass(frozen=True)
 class QualityConfig:
     knn_ratio: float = _f(0.8, "paper 2.2: KNN matching, difference threshold coefficient 0.8")
     akaze_octave_layers: int = _f(
@@ -406,9 +435,11 @@ class MovementConfig:
     )
     still_there_fraction: float = _f(
         0.5,
-        "choice: paper 4.2.3 counts an object present before and absent after as moved; one the "
-        "pairing leaves gone whose pixels are mostly (over half) unchanged in place and whose outline "
-        "is mostly still an edge after is still there (a neighbour welded to it moved), not moved",
+        "choice: paper 4.2.3 counts an object present before and absent after as moved; one "
+        "whose pixels are mostly (over half) unchanged in place and whose outline is mostly still an "
+        "edge after is still there (a neighbour welded to it changed), not moved, whether the "
+        "pairing left it gone, paired it with a blob of the same box but a shifted centroid, or "
+        "found it no longer correlating with itself in place",
     )
     goods_on_shelf_fraction: float = _f(
         0.9,
@@ -514,6 +545,7 @@ class Config:
 
     frame: FrameConfig = _f(FrameConfig(), "paper 2.1.1")
     enhance: EnhanceConfig = _f(EnhanceConfig(), "paper 2.1.2-2.1.4")
+    brightness: BrightnessConfig = _f(BrightnessConfig(), "paper 2.1.2, across the pair")
     quality: QualityConfig = _f(QualityConfig(), "paper 2.2")
     register: RegisterConfig = _f(RegisterConfig(), "paper 2.3")
     people: PeopleConfig = _f(PeopleConfig(), "paper 2.4")

@@ -27,12 +27,13 @@ from .config import DEFAULT_CONFIG, OBJECT_CLASSES, Config
 from .errors import FastIesiError
 from .io import Frame, ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
+from .stages.brightness import compensate_brightness
 from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
 from .stages.people import PeopleInFrame, PeopleRemover, describe_removed
-from .stages.preprocess import Enhanced, enhance
+from .stages.preprocess import Enhanced, enhance, to_gray
 from .stages.quality import (
     Features,
     detect_features,
@@ -206,8 +207,12 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                 pre_masks: FrameMasks | None, pre_power: NDArray[np.float32] | None = None,
                 backend: Backend = "cpu") -> Assessment:
     inputs = pair.describe()
+    with _timed(timings, "brightness"):
+        # The post frame's lighting brought to the pre frame's first (stages/brightness.py).
+        post_lit, lighting = compensate_brightness(to_gray(pair.post), to_gray(pair.pre), config=cfg.brightness)
+        inputs["lighting_change"] = None if lighting is None else lighting.describe(post_lit.shape)
     with _timed(timings, "preprocess"):
-        post_enh = enhance(pair.post, config=cfg.enhance)
+        post_enh = enhance(post_lit, config=cfg.enhance)
     with _timed(timings, "features"):
         post_feat = detect_features(post_enh.filtered, config=cfg.quality)
     with _timed(timings, "quality"):

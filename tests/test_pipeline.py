@@ -42,6 +42,25 @@ class TestShakeCompensation:
         a = assess(pair.pre, pair.post)
         assert a.status != "rejected" and a.shake.level == "none"
 
+    def test_lighting_change_is_compensated_and_reported(self):
+        # The same store and moves, rendered with and without a strong post-frame lighting
+        # change (gain down to ~0.5 across the frame): the compensated pair reads as the same
+        # complexity and intensity with nearly the same counts; uncompensated, its PSD falls to
+        # a sparse room's (stages/brightness.py).
+        from fastiesi.synth.scene import render_intensity
+
+        runs = [assess(p.pre, p.post) for p in (
+            render_intensity(5, seed=2, layout="store", lighting=light, noise_sigma=2.0, jpeg_quality=80)
+            for light in (0.0, 1.0))]
+        plain, lit = runs
+        assert plain.inputs["lighting_change"] is None
+        change = lit.inputs["lighting_change"]
+        assert change is not None and change["gain_min"] < 0.8 < change["gain_max"] <= 1.05
+        assert lit.complexity == plain.complexity and lit.psd == pytest.approx(plain.psd, rel=0.03)
+        assert lit.intensity == plain.intensity
+        for name, c in plain.classes.items():
+            assert abs(lit.classes[name].moved - c.moved) <= max(1, c.total // 10)
+
 
 class TestRejection:
     def test_different_room(self):

@@ -482,10 +482,12 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     # Pixels changed (light, a neighbour's shadow) but the object is still where it was, and
     # still looks like itself: unchanged. One that no longer looks like itself there (its inside
     # correlates under ``same_object_ncc`` in place) was turned or tipped over where it stood:
-    # moved, the stable-region check of 4.2 failing, though its box stayed.
+    # moved, the stable-region check of 4.2 failing, though its box stayed; unless most of its
+    # pixels and its outline are still there (what was welded to it changed, not it). A plain
+    # object toppled in place loses its outline; a near-square one keeps it and is missed.
     if frames is not None:
         for p in [p for p in pre_c if p.changed and in_place(p, post_c)]:
-            if _looks_the_same(p, frames, cfg):
+            if _looks_the_same(p, frames, cfg) or _mostly_still_there(p, frames, cfg):
                 continue
             q = partner(p, post_c)
             assert q is not None
@@ -536,6 +538,15 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         disp = _distance(g.centroid, q.centroid)
         same_place = _iou(g.box, q.box) >= cfg.movement.same_place_iou
         moved = disp > cfg.movement.moved_min_displacement_px or not same_place
+        if (moved and frames is not None and _box_stayed(g.box, q.box, cfg.movement.moved_min_displacement_px)
+                and _mostly_still_there(g, frames, cfg)):
+            # The blob's outline stayed while its mass shifted: a member of a welded group changed
+            # (left, or was joined by another), not the group. What changed is counted by itself.
+            out.append(_unmoved(g, "low"))
+            out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
+                    for p in _parts_changed(g, frames.pre, frames.post, frames.pre_gray, frames.post_gray,
+                                            frames.regions, cfg, 3 << 20)]
+            continue
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
                                  moved, moved and _fell(g.box, g.centroid, q.centroid, cfg), "low"))
     for q in appeared:
@@ -549,15 +560,24 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     return out
 
 
-def _mostly_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
-    """Whether a pre object the pairing left gone is in fact still where it stood: most of its
-    pixels unchanged in place (smoothed frames within half the change level) and most of its
-    outline still an edge in the post frame (of the rim pixels that were edges before).
+def _box_stayed(a: tuple[int, int, int, int], b: tuple[int, int, int, int], tolerance: float) -> bool:
+    """Whether every side of box ``b`` lies within ``tolerance`` px of box ``a``'s."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return max(abs(ax - bx), abs(ay - by), abs(ax + aw - bx - bw), abs(ay + ah - by - bh)) <= tolerance
 
-    The segmentation welds neighbours: a wardrobe welded to a cabinet that moved away makes a
-    pre blob with no partner after, though the wardrobe stayed. An object cannot have gone while
-    most of it and its outline are still there; a plain object toppled where it stood keeps many
-    pixels in place but not its outline, and still counts as moved.
+
+def _mostly_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object is in fact still where it stood: most of its pixels unchanged in
+    place (smoothed frames within half the change level) and most of its outline still an edge
+    in the post frame (of the rim pixels that were edges before).
+
+    The segmentation welds neighbours, and a blob changes when one of them does: a wardrobe
+    welded to a cabinet that moved away has no partner after; one whose cabinet moved along it
+    keeps its box but not its centroid; one whose welded box changed its face no longer
+    correlates with itself. An object cannot have gone, shifted or tipped over while most of it
+    and its outline are still there; a plain object toppled where it stood keeps many pixels in
+    place but not its outline, and still counts as moved.
     """
     if c.label >= 1 << 20:  # parts of _parts_changed are differences of masks: no outline of their own
         return False

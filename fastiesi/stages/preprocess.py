@@ -33,7 +33,8 @@ class Enhanced:
     salient: NDArray[np.uint8]  # 255 where saliency > threshold
 
 
-def _gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+def to_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The frame as (H, W) uint8 gray (OpenCV's BGR weights); a gray frame as it is."""
     if image.dtype != np.uint8 or image.ndim not in (2, 3):
         raise InputError(f"expected an (H, W) or (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -43,13 +44,13 @@ def equalize(image: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -
     """Adaptive histogram equalisation on a grid of tiles (2.1.2); returns gray uint8."""
     cfg = config or DEFAULT_CONFIG.enhance
     tx, ty = cfg.clahe_tiles
-    return cv2.createCLAHE(clipLimit=cfg.clahe_clip_limit, tileGridSize=(tx, ty)).apply(_gray(image))
+    return cv2.createCLAHE(clipLimit=cfg.clahe_clip_limit, tileGridSize=(tx, ty)).apply(to_gray(image))
 
 
 def bilateral(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:
     """Edge-preserving smoothing (2.1.3)."""
     cfg = config or DEFAULT_CONFIG.enhance
-    return cv2.bilateralFilter(_gray(gray), cfg.bilateral_diameter, cfg.bilateral_sigma_color, cfg.bilateral_sigma_space)
+    return cv2.bilateralFilter(to_gray(gray), cfg.bilateral_diameter, cfg.bilateral_sigma_color, cfg.bilateral_sigma_space)
 
 
 def _wide_blur(g: NDArray[np.float32], sigma: float, downscale: int) -> NDArray[np.float32]:
@@ -77,7 +78,7 @@ def _wide_blur(g: NDArray[np.float32], sigma: float, downscale: int) -> NDArray[
 def saliency(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:
     """Local centre-surround saliency (2.1.4), rescaled to 0..255."""
     cfg = config or DEFAULT_CONFIG.enhance
-    g = _gray(gray).astype(np.float32)
+    g = to_gray(gray).astype(np.float32)
     centre = cv2.GaussianBlur(g, (0, 0), cfg.saliency_center_sigma)
     surround = _wide_blur(g, cfg.saliency_surround_sigma, cfg.saliency_surround_downscale)
     s = np.abs(centre - surround)

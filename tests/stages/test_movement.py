@@ -89,6 +89,33 @@ class TestLowPath:
         assert len(gone) == 1 and gone[0].bbox_after is None
         assert abs(gone[0].bbox_before[0] - 401) <= 2 and abs(gone[0].bbox_before[2] - 120) <= 3
 
+    def test_welded_blob_whose_member_moved_within_its_box_is_still_there(self):
+        # The cabinet pushed against the wardrobe moves up along it: one blob before and after,
+        # the same box, its centroid 37 px higher. Not the wardrobe moving: the part that left
+        # the pre blob (the cabinet's old place) is what moved.
+        pre, post = self._wardrobe_scene()
+        cv2.rectangle(post, (401, 250), (520, 350), 75, -1)
+        r = _detect(pre, post)
+        stayed = [o for o in r.objects if not o.moved]
+        moved = [o for o in r.objects if o.moved]
+        assert [o.bbox_before[:2] for o in stayed] == [(299, 249)]
+        assert len(moved) == 1 and abs(moved[0].bbox_before[1] - 351) <= 3
+
+    def test_welded_member_changing_its_look_in_place_leaves_the_blob_in_place(self):
+        # A plain cabinet with a bright box welded to its side; the box's face changes where it
+        # stands (stripes after). The blob no longer correlates with itself in place, yet most
+        # of its pixels and all of its outline are still there: it was not tipped over.
+        rng = np.random.default_rng(0)
+        base = cv2.add(np.full((600, 800), 150, np.uint8), rng.integers(0, 6, (600, 800)).astype(np.uint8))
+        pre, post = base.copy(), base.copy()
+        for img in (pre, post):
+            cv2.rectangle(img, (300, 250), (400, 450), 60, -1)
+            cv2.rectangle(img, (401, 250), (470, 330), 230, -1)
+        for y in range(250, 331, 16):
+            cv2.rectangle(post, (401, y), (470, y + 7), 20, -1)
+        r = _detect(pre, post)
+        assert len(r.objects) == 1 and not r.objects[0].moved
+
     def test_plain_object_toppled_in_place_has_moved(self):
         # A plain cabinet lying down where it stood: 70 % of its pixels are still dark in place,
         # but most of its outline is elsewhere, so it has moved (the still-there rule must not
