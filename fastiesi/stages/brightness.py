@@ -64,13 +64,16 @@ class BrightnessModel:
         return {"gain_min": round(float(g.min()), 4), "gain_max": round(float(g.max()), 4),
                 "offset": round(self.offset, 2), "inlier_fraction": round(self.inlier_fraction, 4)}
 
-    def largest_shift(self, shape: tuple[int, int]) -> float:
+    def coarse_gain_map(self, shape: tuple[int, int]) -> NDArray[np.float32]:
+        """g on a grid of at most 97 x 129 over the same [-1, 1] square, for the gain's extremes:
+        the smooth quadratic's lie at the corners or within a fraction of a grid step of a node."""
+        return self.gain_map((min(shape[0], 97), min(shape[1], 129)))
+
+    def largest_shift(self, shape: tuple[int, int], coarse: NDArray[np.float32] | None = None) -> float:
         """The most any grey level 0..255 moves anywhere in the frame when corrected (the
-        correction is linear in the level, so its extremes are at 0 and 255)."""
-        # On a grid of at most 97 x 129 over the same [-1, 1] square: the smooth quadratic's
-        # extremes are its corners or lie within a fraction of a grid step of a node.
-        h, w = shape
-        g = self.gain_map((min(h, 97), min(w, 129)))
+        correction is linear in the level, so its extremes are at 0 and 255); ``coarse`` is
+        :meth:`coarse_gain_map` when already computed."""
+        g = self.coarse_gain_map(shape) if coarse is None else coarse
         return float(max(np.abs((lv - self.offset) / g - lv).max() for lv in (0.0, 255.0)))
 
 
@@ -145,10 +148,10 @@ def compensate_brightness(post: NDArray[np.uint8], pre: NDArray[np.uint8], *,
     if not cfg.enabled:
         return post, None
     model = fit_brightness(pre, post, config=cfg)
-    coarse = model.gain_map((min(post.shape[0], 97), min(post.shape[1], 129)))
+    coarse = model.coarse_gain_map(post.shape)
     if model.inlier_fraction < cfg.min_inlier_fraction or float(coarse.min()) <= cfg.min_gain:
         return post, None
-    if model.largest_shift(post.shape) <= cfg.min_shift:
+    if model.largest_shift(post.shape, coarse) <= cfg.min_shift:
         return post, None
     corrected = post.astype(np.float32)
     corrected -= np.float32(model.offset)

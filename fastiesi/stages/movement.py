@@ -526,11 +526,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     for g, q in pairs:
         if q is None:
             if frames is not None and _mostly_still_there(g, frames, cfg):
-                # What left the blob is what moved: its object-sized parts gone from the post mask.
-                out.append(_unmoved(g, "low"))
-                out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
-                        for p in _parts_changed(g, frames.pre, frames.post, frames.pre_gray, frames.post_gray,
-                                                frames.regions, cfg, 3 << 20)]  # labels apart from _low_path's parts
+                out += _stayed_but_parts_left(g, frames, cfg)
                 continue
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
@@ -541,11 +537,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         if (moved and frames is not None and _box_stayed(g.box, q.box, cfg.movement.moved_min_displacement_px)
                 and _mostly_still_there(g, frames, cfg)):
             # The blob's outline stayed while its mass shifted: a member of a welded group changed
-            # (left, or was joined by another), not the group. What changed is counted by itself.
-            out.append(_unmoved(g, "low"))
-            out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
-                    for p in _parts_changed(g, frames.pre, frames.post, frames.pre_gray, frames.post_gray,
-                                            frames.regions, cfg, 3 << 20)]
+            # (left, or was joined by another), not the group.
+            out += _stayed_but_parts_left(g, frames, cfg)
             continue
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
                                  moved, moved and _fell(g.box, g.centroid, q.centroid, cfg), "low"))
@@ -558,6 +551,15 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             continue
         out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _stayed_but_parts_left(c: _Candidate, frames: _Frames, cfg: Config) -> list[TrackedObject]:
+    """A pre object that is :func:`_mostly_still_there`, unmoved, and what left its blob (its
+    object-sized parts gone from the post mask) as the objects that moved."""
+    return [_unmoved(c, "low")] + [
+        TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
+        for p in _parts_changed(c, frames.pre, frames.post, frames.pre_gray, frames.post_gray, frames.regions,
+                                cfg, 3 << 20)]  # labels apart from _low_path's parts
 
 
 def _box_stayed(a: tuple[int, int, int, int], b: tuple[int, int, int, int], tolerance: float) -> bool:
