@@ -438,8 +438,12 @@ class MovementConfig:
         "choice: paper 4.2.3 counts an object present before and absent after as moved; one "
         "whose pixels are mostly (over half) unchanged in place and whose outline is mostly still an "
         "edge after is still there (a neighbour welded to it changed), not moved, whether the "
-        "pairing left it gone, paired it with a blob of the same box but a shifted centroid, or "
-        "found it no longer correlating with itself in place",
+        "pairing left it gone, paired it with a blob of the same box but a shifted centroid, paired "
+        "it in place (IoU >= same_place_iou) with a blob re-cut up to twice the move threshold "
+        "off (a neighbour welded to another side), or found it no longer correlating with itself "
+        "in place. The outline test sees any shift over 2 px, so it is sound beyond the threshold; "
+        "twice the threshold bounds it where a plain object sliding along its own length keeps "
+        "most of its outline",
     )
     goods_on_shelf_fraction: float = _f(
         0.9,

@@ -534,10 +534,13 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         disp = _distance(g.centroid, q.centroid)
         same_place = _iou(g.box, q.box) >= cfg.movement.same_place_iou
         moved = disp > cfg.movement.moved_min_displacement_px or not same_place
-        if (moved and frames is not None and _box_stayed(g.box, q.box, cfg.movement.moved_min_displacement_px)
-                and _mostly_still_there(g, frames, cfg)):
-            # The blob's outline stayed while its mass shifted: a member of a welded group changed
-            # (left, or was joined by another), not the group.
+        jitter = cfg.movement.moved_min_displacement_px
+        if moved and frames is not None and (
+                (_box_stayed(g.box, q.box, jitter) and _mostly_still_there(g, frames, cfg))
+                or (same_place and disp <= 2 * jitter and _recut_in_place(g, q, frames, cfg))):
+            # The blob's outline stayed while its mass shifted, or it was re-cut a few pixels off
+            # in place (what is welded to it changed on another side): a member of a welded
+            # group changed (left, or was joined by another), not the group.
             out += _stayed_but_parts_left(g, frames, cfg)
             continue
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, q.box, g.centroid, q.centroid,
@@ -589,14 +592,45 @@ def _mostly_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])[m]
     if float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) < share:
         return False
+    kept = _outline_kept(c, frames)
+    return kept is not None and kept >= share
+
+
+_NEAR = np.ones((5, 5), np.uint8)  # an outline a segmentation's jitter (2 px) away is the same
+
+
+def _outline_kept(c: _Candidate, frames: _Frames, shift: tuple[int, int] = (0, 0)) -> float | None:
+    """The share of a pre object's outline (its rim pixels that were edges before) that is an
+    edge in the post frame ``shift`` (dx, dy) px away; None when it had no outline."""
+    x, y, w, h = c.box
+    m, _ = frames.pre.components.mask(c.label)
     mu = m.astype(np.uint8)
     rim = mu > cv2.erode(mu, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    near = np.ones((5, 5), np.uint8)  # an outline a segmentation's jitter (2 px) away is the same
-    had_edge = rim & (cv2.dilate(frames.pre.edges[y:y + h, x:x + w], near) > 0)
+    had_edge = rim & (cv2.dilate(frames.pre.edges[y:y + h, x:x + w], _NEAR) > 0)
     if not had_edge.any():
+        return None
+    dx, dy = shift
+    H, W = frames.post.edges.shape
+    x0, y0, x1, y1 = x + dx, y + dy, x + dx + w, y + dy + h
+    post = np.zeros((h, w), np.uint8)  # the post edges under the shifted box (none off the frame)
+    cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
+    if cx0 < cx1 and cy0 < cy1:
+        post[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] = frames.post.edges[cy0:cy1, cx0:cx1]
+    still_edge = cv2.dilate(post, _NEAR) > 0
+    return float(still_edge[had_edge].mean())
+
+
+def _recut_in_place(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object paired in place with a post blob a few pixels off was only re-cut
+    (a neighbour welded to it changed): still there (:func:`_mostly_still_there`) and its outline
+    fits the post edges where it stood at least as well as where the centroid says it went. A
+    plain object that slid a few pixels along its own length keeps most of its outline in place
+    too, but fits better at the shift."""
+    if not _mostly_still_there(g, frames, cfg):
         return False
-    still_edge = cv2.dilate(frames.post.edges[y:y + h, x:x + w], near) > 0
-    return float(still_edge[had_edge].mean()) >= share
+    d = (round(q.centroid[0] - g.centroid[0]), round(q.centroid[1] - g.centroid[1]))
+    there, shifted = _outline_kept(g, frames), _outline_kept(g, frames, d)
+    return there is not None and shifted is not None and there >= shifted
 
 
 def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
