@@ -91,13 +91,27 @@ def _assess_all(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int, cached
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
-def _batch_worker(warm_pair: tuple[np.ndarray, np.ndarray], backend: str = "cpu") -> None:
-    """Batch workers: one process per core, each single-threaded, so they do not compete; each
-    assesses a pair before the clock starts (imports, Numba's cache, OpenCV's lazy set-up), as a
-    long-running worker would have. ``pool.map`` over one pair per worker does not do this: it
-    may hand both to the same worker."""
+_WORKER: dict[str, Any] = {}  # a batch worker's own pairs and backend (see _batch_worker)
+
+
+def _batch_worker(n_pairs: int, backend: str = "cpu") -> None:
+    """Batch workers: one process per core, each single-threaded, so they do not compete. Each
+    renders the bench's pairs itself (the same seeds, so the same pairs) and is then sent only
+    their indices, as a worker of a real batch is sent file names and reads its own frames:
+    shipping the frames through the pool's pipes cost about 30 ms a pair of pickling on this
+    machine (bench/NOTES.md), which measured the pipes, not the engine. Each assesses a pair
+    before the clock starts (imports, Numba's cache, OpenCV's lazy set-up), as a long-running
+    worker would have. ``pool.map`` over one pair per worker does not do this: it may hand both
+    to the same worker."""
     cv2.setNumThreads(1)
-    _one(warm_pair, backend)
+    _WORKER["pairs"] = bench_pairs(n_pairs)
+    _WORKER["backend"] = backend
+    _one(_WORKER["pairs"][0], backend)
+
+
+def _one_of_worker(index: int) -> float:
+    """:func:`_one` on the batch worker's own pair ``index``."""
+    return _one(_WORKER["pairs"][index], _WORKER["backend"])
 
 
 def _one(pair: tuple[np.ndarray, np.ndarray], backend: str = "cpu") -> float:
@@ -185,15 +199,15 @@ def run_benchmark(settings: BenchSettings | None = None) -> dict[str, Any]:
     finally:
         cv2.setNumThreads(threads)
     workers = s.workers or os.cpu_count() or 1
-    work = pairs * max(1, -(-12 * workers // len(pairs)))  # at least 12 pairs per worker
+    work = list(range(len(pairs))) * max(1, -(-12 * workers // len(pairs)))  # at least 12 pairs per worker
     saved = {k: os.environ.get(k) for k in _THREAD_VARS}
     os.environ.update({k: "1" for k in _THREAD_VARS})  # inherited by the spawned workers
     # Spawned, not forked: a forked child inherits OpenCV's thread pool in a broken state.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_batch_worker, initargs=(pairs[0], backend)) as pool:
-        list(pool.map(one, pairs[:workers]))  # every worker started (each warmed itself)
+                             initializer=_batch_worker, initargs=(len(pairs), backend)) as pool:
+        list(pool.map(_one_of_worker, range(min(workers, len(pairs)))))  # every worker started (each warmed itself)
         t0 = time.perf_counter()
-        list(pool.map(one, work))
+        list(pool.map(_one_of_worker, work))
         batch_pps = len(work) / (time.perf_counter() - t0)
     for k, v in saved.items():
         if v is None:
