@@ -441,9 +441,9 @@ class MovementConfig:
         "pairing left it gone, paired it with a blob of the same box but a shifted centroid, paired "
         "it in place (IoU >= same_place_iou) with a blob re-cut up to twice the move threshold "
         "off (a neighbour welded to another side), or found it no longer correlating with itself "
-        "in place. The outline test sees any shift over 2 px, so it is sound beyond the threshold; "
-        "twice the threshold bounds it where a plain object sliding along its own length keeps "
-        "most of its outline",
+        "in place. For the re-cut the outline must also fit the post edges in place at least as well "
+        "as at the centroid's shift (an object sliding a few px along its own length keeps most "
+        "of its outline in place, but fits better at the shift)",
     )
     goods_on_shelf_fraction: float = _f(
         0.9,

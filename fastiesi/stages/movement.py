@@ -64,6 +64,7 @@ from .welded import (
     masked_ncc,
     motion_split,
     ncc,
+    shifted_crop,
     smooth,
 )
 
@@ -586,22 +587,28 @@ def _mostly_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     """
     if c.label >= 1 << 20:  # parts of _parts_changed are differences of masks: no outline of their own
         return False
-    share = cfg.movement.still_there_fraction
+    if not _pixels_still_there(c, frames, cfg):
+        return False
+    kept = _outline_kept(c, frames)
+    return kept is not None and kept[0] >= cfg.movement.still_there_fraction
+
+
+def _pixels_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether most of a pre object's pixels are unchanged in place (smoothed frames within half
+    the change level)."""
     x, y, w, h = c.box
     m, _ = frames.pre.components.mask(c.label)
     d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])[m]
-    if float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) < share:
-        return False
-    kept = _outline_kept(c, frames)
-    return kept is not None and kept >= share
+    return float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) >= cfg.movement.still_there_fraction
 
 
 _NEAR = np.ones((5, 5), np.uint8)  # an outline a segmentation's jitter (2 px) away is the same
 
 
-def _outline_kept(c: _Candidate, frames: _Frames, shift: tuple[int, int] = (0, 0)) -> float | None:
-    """The share of a pre object's outline (its rim pixels that were edges before) that is an
-    edge in the post frame ``shift`` (dx, dy) px away; None when it had no outline."""
+def _outline_kept(c: _Candidate, frames: _Frames, *shifts: tuple[int, int]) -> list[float] | None:
+    """For each shift (dx, dy), default only (0, 0): the share of a pre object's outline (its rim
+    pixels that were edges before) that is an edge in the post frame that far away; None when it
+    had no outline."""
     x, y, w, h = c.box
     m, _ = frames.pre.components.mask(c.label)
     mu = m.astype(np.uint8)
@@ -609,15 +616,11 @@ def _outline_kept(c: _Candidate, frames: _Frames, shift: tuple[int, int] = (0, 0
     had_edge = rim & (cv2.dilate(frames.pre.edges[y:y + h, x:x + w], _NEAR) > 0)
     if not had_edge.any():
         return None
-    dx, dy = shift
-    H, W = frames.post.edges.shape
-    x0, y0, x1, y1 = x + dx, y + dy, x + dx + w, y + dy + h
-    post = np.zeros((h, w), np.uint8)  # the post edges under the shifted box (none off the frame)
-    cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
-    if cx0 < cx1 and cy0 < cy1:
-        post[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0] = frames.post.edges[cy0:cy1, cx0:cx1]
-    still_edge = cv2.dilate(post, _NEAR) > 0
-    return float(still_edge[had_edge].mean())
+    out = []
+    for d in shifts or ((0, 0),):
+        post, _ = shifted_crop(frames.post.edges, c.box, d)  # zero (no edge) off the frame
+        out.append(float((cv2.dilate(post, _NEAR) > 0)[had_edge].mean()))
+    return out
 
 
 def _recut_in_place(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) -> bool:
@@ -626,11 +629,11 @@ def _recut_in_place(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) 
     fits the post edges where it stood at least as well as where the centroid says it went. A
     plain object that slid a few pixels along its own length keeps most of its outline in place
     too, but fits better at the shift."""
-    if not _mostly_still_there(g, frames, cfg):
+    if g.label >= 1 << 20 or not _pixels_still_there(g, frames, cfg):
         return False
     d = (round(q.centroid[0] - g.centroid[0]), round(q.centroid[1] - g.centroid[1]))
-    there, shifted = _outline_kept(g, frames), _outline_kept(g, frames, d)
-    return there is not None and shifted is not None and there >= shifted
+    kept = _outline_kept(g, frames, (0, 0), d)
+    return kept is not None and kept[0] >= cfg.movement.still_there_fraction and kept[0] >= kept[1]
 
 
 def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:

@@ -73,8 +73,9 @@ def smooth(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return cv2.blur(gray, (3, 3))
 
 
-def _shifted(frame: NDArray[np.uint8], box: tuple[int, int, int, int], d: tuple[int, int]) -> tuple[NDArray[np.int16], NDArray[np.bool_]]:
-    """The box of ``frame`` displaced by ``d``, and where that lies inside the frame."""
+def shifted_crop(frame: NDArray[np.uint8], box: tuple[int, int, int, int], d: tuple[int, int]) -> tuple[NDArray[np.int16], NDArray[np.bool_]]:
+    """The box (x, y, w, h) of ``frame`` displaced by ``d`` (dx, dy) as int16, zero off the
+    frame, and where that lies inside the frame."""
     x, y, w, h = box
     H, W = frame.shape
     out = np.zeros((h, w), np.int16)
@@ -283,7 +284,7 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
                     round(reach_lengths * max(cw, ch)))
     if d is None:
         return None
-    at_d, valid = _shifted(other, box, d)
+    at_d, valid = shifted_crop(other, box, d)
     moved_diff = np.abs(a.astype(np.int16) - at_d)
     agree = valid & (moved_diff <= level // 2)
     # What moved left its place: it agrees with the other frame at d, and where it stood the
@@ -295,7 +296,7 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     moving = cv2.morphologyEx(left.astype(np.uint8), cv2.MORPH_OPEN, _K3)
     # What stayed agrees in place and not at d, or changed only because the moving part now
     # stands on it (a door behind the table that was pushed against it).
-    covered, _ = _shifted(moving, (0, 0, w, h), (-d[0], -d[1]))
+    covered, _ = shifted_crop(moving, (0, 0, w, h), (-d[0], -d[1]))
     stayed = ((in_place <= level // 2) | (covered > 0)) & valid & (moved_diff > level)
     static = cv2.morphologyEx((mask & stayed).astype(np.uint8), cv2.MORPH_OPEN, _K3)
     if int(moving.sum()) < min_seed_px or int(static.sum()) < min_seed_px:
@@ -319,7 +320,7 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     # Each part is checked over itself grown 2 px (its outline), less the other part, and the
     # static part less where the moving part now stands in the other frame (it is hidden there).
     k5 = np.ones((5, 5), np.uint8)
-    covered, _ = _shifted(moving_part.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
+    covered, _ = shifted_crop(moving_part.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
     grown_moving = (cv2.dilate(moving_part.astype(np.uint8), k5) > 0) & valid & ~static_part
     grown_static = (cv2.dilate(static_part.astype(np.uint8), k5) > 0) & ~moving_part & ~(cv2.dilate(covered, _K3) > 0)
     if (ncc(a[grown_moving], at_d[grown_moving]) < min_ncc
@@ -355,8 +356,8 @@ def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDAr
     d = _best_shift(mask, box, own, other, reach)
     if d is None or d == (0, 0):
         return None
-    at_d, valid = _shifted(other, box, d)
-    before_at_d, valid_before = _shifted(own, box, d)
+    at_d, valid = shifted_crop(other, box, d)
+    before_at_d, valid_before = shifted_crop(own, box, d)
     sel = inside_of(mask) & valid & valid_before  # its inside, as calibrated
     if not sel.any():
         return None
