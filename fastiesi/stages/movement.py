@@ -857,7 +857,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
                                roi, regions, cfg, shelf)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
     objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
-    return MovementResult(_track_gone(objects, frames, cfg))
+    return MovementResult(_track_gone(_trace_appeared(objects, frames, cfg), frames, cfg))
 
 
 def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> list[TrackedObject]:
@@ -900,4 +900,94 @@ def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> l
                 taken.add(hit)
                 continue
         out.append(o)
+    return out
+
+
+def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> list[TrackedObject]:
+    """Objects that appeared with no origin after both pairings and the gone search, looked for
+    in the pre frame inside a gone object: a blob of several objects welded together that went
+    in pieces (books pushed along a shelf, the box beside them dropped to the floor) pairs with
+    neither piece by area, and no one shift explains it (:func:`_track_gone`), but each piece's
+    look is found where it stood (:func:`.welded.find_gone` from the post frame back to the pre
+    one, up any distance: what fell came from above). Such a blob is those pieces, each tracked
+    (a fall when it dropped over 3 lengths), and what is left of it once they are taken out:
+    its object-sized leftovers, moved where they changed in place."""
+    mv = cfg.movement
+    hosts = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
+    pieces = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None and o.path == "low"]
+    if not hosts or not pieces:
+        return objects
+    h = frames.pre_gray.shape[0]
+    found: dict[int, list[tuple[TrackedObject, Shift]]] = {}
+    for q in pieces:
+        bx, by, bw, bh = q.bbox_after  # type: ignore[misc]
+        if not any(q.area < g.area for g in hosts):
+            continue
+        m = frames.post.mask[by:by + bh, bx:bx + bw] > 0
+        r = int(mv.shift_pair_reach * max(bw, bh))
+        d = find_gone(m, (bx, by, bw, bh), frames.post_smooth, frames.pre_smooth, reach=(r, h, r, r),
+                      min_ncc=mv.same_object_ncc)
+        if d is None or float(np.hypot(*d)) <= mv.moved_min_displacement_px:
+            continue
+        origin = _shifted_box(q.bbox_after, d)  # type: ignore[arg-type]
+        host = next((g for g in hosts if q.area < g.area and _mostly_inside(origin, g.bbox_before)), None)  # type: ignore[arg-type]
+        if host is not None:
+            found.setdefault(id(host), []).append((q, d))
+    if not found:
+        return objects
+    taken = {id(q) for parts in found.values() for q, _ in parts}
+    out: list[TrackedObject] = []
+    for o in objects:
+        if id(o) in taken:
+            continue
+        if id(o) not in found:
+            out.append(o)
+            continue
+        out += _host_in_pieces(o, found[id(o)], frames, cfg)
+    return out
+
+
+def _host_in_pieces(host: TrackedObject, parts: list[tuple[TrackedObject, Shift]], frames: _Frames,
+                    cfg: Config) -> list[TrackedObject]:
+    """A gone blob replaced by its pieces found elsewhere (``parts``: each appeared object with
+    its shift from the post frame back to where it stood) and its object-sized leftovers; or, when
+    the pieces share one motion and the rest of the blob agrees with the post frame at it too, the
+    blob itself moved whole (one object the post frame's segmentation cut apart: a shadow across
+    a vase)."""
+    mv = cfg.movement
+    x, y, w, h = host.bbox_before  # type: ignore[misc]
+    left = frames.pre.mask[y:y + h, x:x + w] > 0
+    for q, d in parts:  # take out where each piece stood: its post mask taken back by d
+        qx, qy, qw, qh = q.bbox_after  # type: ignore[misc]
+        ox, oy = qx + d[0] - x, qy + d[1] - y
+        sx0, sy0, sx1, sy1 = max(0, ox), max(0, oy), min(w, ox + qw), min(h, oy + qh)
+        if sx1 > sx0 and sy1 > sy0:
+            left[sy0:sy1, sx0:sx1] &= frames.post.mask[qy + sy0 - oy:qy + sy1 - oy, qx + sx0 - ox:qx + sx1 - ox] == 0
+    d0 = parts[0][1]
+    tol = 2 * mv.moved_min_displacement_px
+    if all(abs(d[0] - d0[0]) <= tol and abs(d[1] - d0[1]) <= tol for _, d in parts) \
+            and int(left.sum()) >= cfg.classify.smallest_object_area:
+        back = (-d0[0], -d0[1])
+        at, valid = shifted_crop(frames.post_smooth, host.bbox_before, back)  # type: ignore[arg-type]
+        agree = valid & (np.abs(frames.pre_smooth[y:y + h, x:x + w].astype(np.int16) - at) <= mv.saliency_diff_binarize // 2)
+        if float(agree[left].mean()) >= mv.still_there_fraction:
+            c_after = (host.centroid_before[0] + back[0], host.centroid_before[1] + back[1])  # type: ignore[index]
+            return [replace(host, bbox_after=_shifted_box(host.bbox_before, back), centroid_after=c_after,  # type: ignore[arg-type]
+                            fell=_fell(host.bbox_before, host.centroid_before, c_after, cfg))]  # type: ignore[arg-type]
+    out = []
+    for q, d in parts:
+        before = _shifted_box(q.bbox_after, d)  # type: ignore[arg-type]
+        c_before = (q.centroid_after[0] + d[0], q.centroid_after[1] + d[1])  # type: ignore[index]
+        out.append(replace(q, bbox_before=before, centroid_before=c_before,
+                           fell=_fell(before, c_before, q.centroid_after, cfg)))  # type: ignore[arg-type]
+    # What is left is an object only where it is thicker than a line (4.2.3's line width): the
+    # pieces' outlines, cut a little differently in each frame, leave rims and slivers.
+    k = mv.max_line_width_px
+    rest = cv2.morphologyEx(left.astype(np.uint8) * np.uint8(255), cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    comps = label_components(rest)
+    for c in _blobs_of(comps, frames.regions, cfg, offset=(x, y)):
+        cm, _ = comps.mask(c.label)
+        changed = box_ncc(frames.pre_gray, frames.post_gray, c.box, mask=cm) < mv.unchanged_ncc
+        out.append(TrackedObject(c.object_class, c.region, c.area, c.box, None if changed else c.box,
+                                 c.centroid, None if changed else c.centroid, changed, False, host.path))
     return out

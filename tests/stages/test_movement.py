@@ -214,6 +214,29 @@ class TestLowPath:
         assert sum(o.moved for o in r.objects) == 1  # the blob itself did not move
 
 
+    def test_welded_blob_gone_in_pieces_is_tracked_piece_by_piece(self):
+        # Books and a box standing against each other on a shelf are segmented as one blob. The
+        # books slide 24 px left and the box drops 330 px to the floor: the blob pairs with
+        # neither piece by area, and no one shift explains it, but each piece is found where it
+        # stood. Two small objects moved, one fell; no light-furniture-sized blob moved.
+        pre = _floor(3)
+        yy, xx = np.mgrid[0:20, 0:40]
+        books = (60 + 30 * ((xx // 5) % 2) + yy).astype(np.uint8)  # spines
+        yy, xx = np.mgrid[0:32, 0:28]
+        box = (30 + xx + yy).astype(np.uint8)  # a shaded face
+        post = pre.copy()
+        pre[108:128, 300:340] = books
+        pre[96:128, 340:368] = box
+        post[108:128, 276:316] = books
+        post[426:458, 330:358] = box
+        r = _detect(pre, post)
+        moved = sorted((o for o in r.objects if o.moved), key=lambda o: o.area)
+        assert [o.object_class for o in moved] == ["small_objects", "small_objects"]
+        assert r.falls == 1
+        shifted, fell = sorted(moved, key=lambda o: o.fell)
+        assert shifted.displacement == pytest.approx(24, abs=3)
+        assert fell.bbox_before is not None and abs(fell.bbox_before[1] - 96) <= 3
+
     def test_neighbours_welded_by_a_shift_count_one_move(self):
         # Three boxes 12 px apart; the middle one slides 8 px right and touches its neighbour,
         # so the post frame has one blob where the pre frame had two. One object moved.
@@ -225,6 +248,44 @@ class TestLowPath:
             cv2.rectangle(post, (x, 300), (x + w, 340), 40, -1)
         r = _detect(pre, post)
         assert sum(o.moved for o in r.objects) == 1
+
+
+class TestTraceAppeared:
+    @staticmethod
+    def _vase(img: np.ndarray, x: int, y: int) -> None:
+        """A 30x50 striped object."""
+        cv2.rectangle(img, (x, y), (x + 29, y + 49), 200, -1)
+        for k in range(6):
+            cv2.line(img, (x + 3, y + 5 + 8 * k), (x + 26, y + 5 + 8 * k), 60 + 15 * k, 2)
+
+    def test_one_object_cut_apart_after_its_move_is_tracked_whole(self):
+        # The object shifts (30, -14); the post frame's segmentation saw only its top 30 rows as
+        # an object. That piece is found where it stood inside the gone blob, and the rest of the
+        # blob agrees with the post frame at the same motion: the blob moved whole, once.
+        from fastiesi.stages.movement import TrackedObject, _Frames, _trace_appeared
+
+        pre, post = _floor(1), _floor(1)
+        self._vase(pre, 200, 300)
+        self._vase(post, 230, 286)
+        frames = _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape))
+        gone = TrackedObject("small_objects", "central", 1500, (200, 300, 30, 50), None, (214.5, 324.5), None,
+                             True, False, "low")
+        piece = TrackedObject("small_objects", "central", 900, None, (230, 286, 30, 30), None, (244.5, 300.5),
+                              True, False, "low")
+        (whole,) = _trace_appeared([gone, piece], frames, DEFAULT_CONFIG)
+        assert whole.area == 1500 and whole.bbox_after == (230, 286, 30, 50) and not whole.fell
+
+    def test_an_appeared_object_found_nowhere_gone_is_left_alone(self):
+        from fastiesi.stages.movement import TrackedObject, _Frames, _trace_appeared
+
+        pre, post = _floor(1), _floor(1)
+        self._vase(post, 230, 286)  # new: it stood nowhere in the pre frame
+        frames = _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape))
+        gone = TrackedObject("small_objects", "central", 1500, (400, 300, 30, 50), None, (414.5, 324.5), None,
+                             True, False, "low")
+        new = TrackedObject("small_objects", "central", 1500, None, (230, 286, 30, 50), None, (244.5, 310.5),
+                            True, False, "low")
+        assert _trace_appeared([gone, new], frames, DEFAULT_CONFIG) == [gone, new]
 
 
 class TestInPlace:
