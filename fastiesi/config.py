@@ -483,7 +483,10 @@ class MovementConfig:
     unchanged_ncc: float = _f(
         0.8,
         "choice: an object whose pixels (pre vs registered post, normalised cross-correlation over "
-        "its box) correlate >= 0.8 has not moved; the stable-region check of 4.2",
+        "its box) correlate >= 0.8 has not moved; the stable-region check of 4.2. Unless its "
+        "component is the other frame's same-sized box shifted (box and centroid moved alike by "
+        "more than moved_min_displacement_px): a plain object sliding along its own length "
+        "changes only at its ends and still correlates >= 0.8 in place",
     )
     same_object_ncc: float = _f(
         0.6,

@@ -198,6 +198,26 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
     return out
 
 
+def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:
+    """``own`` with the low-complexity objects whose counterpart in the other frame is the same
+    box shifted (same size within the segmentation's jitter, overlapping it, box and centroid
+    moved alike by more than ``moved_min_displacement_px``) marked changed, however well their
+    pixels correlate: a plain object sliding along its own length changes only at its ends and
+    still correlates with itself in place, but its component slid."""
+    mv = cfg.movement
+    tol = mv.moved_min_displacement_px
+
+    def slid(c: _Candidate, q: _Candidate) -> bool:
+        if _iou(c.box, q.box) <= 0 or abs(c.box[2] - q.box[2]) > tol or abs(c.box[3] - q.box[3]) > tol:
+            return False
+        dx, dy = q.centroid[0] - c.centroid[0], q.centroid[1] - c.centroid[1]
+        bx, by = q.box[0] + q.box[2] / 2 - c.box[0] - c.box[2] / 2, q.box[1] + q.box[3] / 2 - c.box[1] - c.box[3] / 2
+        return float(np.hypot(dx, dy)) > tol and float(np.hypot(dx - bx, dy - by)) <= tol
+
+    return [replace(c, changed=True) if not c.changed and not c.high and any(slid(c, q) for q in other) else c
+            for c in own]
+
+
 def _as_goods(cls: ObjectClass, on_shelf: NDArray[np.bool_], cfg: Config) -> ObjectClass:
     """The class of a high-complexity object whose pixels ``on_shelf`` tell where it lies on the
     shelf area: light-furniture-sized and (nearly) all on the shelving, it is goods welded
@@ -849,6 +869,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
+    pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints, frames)
     if high_mask.any():

@@ -141,6 +141,17 @@ class TestLowPath:
         assert len(r.objects) == 1 and r.objects[0].moved
         assert r.objects[0].displacement == pytest.approx(5, abs=1)
 
+    def test_plain_bar_sliding_along_its_length_has_moved(self):
+        # A plain 220x30 bar slides 12 px along itself: only its ends change, and its pixels
+        # still correlate with themselves in place over the unchanged threshold; its component
+        # is the same box shifted, so it is a candidate and pairs as a 12 px move.
+        pre = _floor(5)
+        post = pre.copy()
+        cv2.rectangle(pre, (200, 300), (419, 329), 60, -1)
+        cv2.rectangle(post, (212, 300), (431, 329), 60, -1)
+        (bar,) = _detect(pre, post).objects
+        assert bar.moved and bar.displacement == pytest.approx(12, abs=1)
+
     def test_welded_member_changing_its_look_in_place_leaves_the_blob_in_place(self):
         # A plain cabinet with a bright box welded to its side; the box's face changes where it
         # stands (stripes after). The blob no longer correlates with itself in place, yet most
