@@ -57,6 +57,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
+from .walls import hangs_on_wall, room_edges
 from .welded import (
     find_gone,
     inside_of,
@@ -179,9 +180,12 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
                 high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None,
-                shelf: NDArray[np.bool_] | None = None) -> list[_Candidate]:
+                shelf: NDArray[np.bool_] | None = None, *, post_side: bool = False) -> list[_Candidate]:
+    """The objects of one frame (``post_side``: the post one) to track: classed (3.1, Table 1),
+    less those under a removed person and the wall features, each marked changed or not."""
     comps = frame.components
     out = []
+    lines: list[NDArray[np.uint8]] = []  # the frame's room_edges, made on first need
     for lab, cls, region in _classified(frame, regions, cfg):
         box = tuple(int(v) for v in comps.boxes[lab])
         cx, cy = (float(v) for v in comps.centroids[lab])
@@ -194,8 +198,27 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
+        if cls != "small_objects" and _hangs_on_wall(box, post if post_side else pre, frame, lines, cfg):  # type: ignore[arg-type]
+            # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
+            # wall feature (background) or, when it changed, goods on a wall shelf welded into
+            # one blob (small objects, as on shelving, 4.3).
+            if not changed:
+                continue
+            cls = "small_objects"
         out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
     return out
+
+
+def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
+                   lines: list[NDArray[np.uint8]], cfg: Config) -> bool:
+    """:func:`.walls.hangs_on_wall` with the movement constants: strips a line's width (4.2.3)
+    wide, the foot within twice the segmentation's jitter, wall and floor apart by the change
+    level (4.3); ``lines`` caches the frame's :func:`.walls.room_edges`."""
+    if not lines:
+        lines.append(room_edges(frame.edges, frame.mask))
+    mv = cfg.movement
+    return hangs_on_wall(gray, lines[0], box, strip=mv.max_line_width_px, tolerance=int(2 * mv.moved_min_displacement_px),
+                         step=mv.saliency_diff_binarize, fill=mv.wall_line_fill)
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:
@@ -867,7 +890,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
     shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, post_side=True)
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
     pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,

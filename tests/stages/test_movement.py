@@ -261,6 +261,23 @@ class TestLowPath:
         assert sum(o.moved for o in r.objects) == 1
 
 
+class TestWallFeatures:
+    def test_window_on_the_wall_is_not_counted_a_cabinet_before_it_is(self):
+        # A bright wall above row 260, the floor below; a window on the wall and a cabinet
+        # standing before it (its foot 40 px below the wall line), both sized as furniture far
+        # from the camera (Table 1). The window is background (.walls); the cabinet is counted.
+        rng = np.random.default_rng(2)
+        img = np.full((600, 800), 190, np.uint8)
+        img[260:] = 120
+        cv2.line(img, (0, 260), (799, 260), 80, 3)
+        cv2.rectangle(img, (150, 90), (249, 169), 70, -1)  # the window: a dark frame ...
+        cv2.rectangle(img, (156, 96), (243, 163), 230, -1)  # ... and its glass
+        cv2.rectangle(img, (450, 200), (529, 299), 60, -1)  # the cabinet
+        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+        boxes = [o.bbox_before for o in _detect(img, img.copy()).objects if o.object_class != "small_objects"]
+        assert len(boxes) == 1 and abs(boxes[0][0] - 450) <= 3
+
+
 class TestTraceAppeared:
     @staticmethod
     def _vase(img: np.ndarray, x: int, y: int) -> None:

@@ -1,0 +1,86 @@
+"""Wall features (stages/walls.py): what hangs on the wall against what stands on the floor."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from fastiesi.errors import InputError
+from fastiesi.stages.walls import hangs_on_wall, room_edges
+
+FLOOR_Y = 300  # the row where the wall meets the floor
+
+
+def _room(seam_y: int | None = None) -> np.ndarray:
+    """A 600x800 frame: a bright wall above FLOOR_Y, a darker floor below, a skirting line between
+    them, faint noise; a tile seam (a thin dark line on the floor) at ``seam_y`` if given."""
+    rng = np.random.default_rng(0)
+    img = np.full((600, 800), 190, np.uint8)
+    img[FLOOR_Y:] = 120
+    cv2.line(img, (0, FLOOR_Y), (799, FLOOR_Y), 80, 3)
+    if seam_y is not None:
+        cv2.line(img, (0, seam_y), (799, seam_y), 70, 2)
+    return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+
+
+def _check(img: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Draw the object (a dark box) and ask whether it hangs on the wall."""
+    x, y, w, h = box
+    cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), 50, -1)
+    objects = np.zeros_like(img)
+    objects[y:y + h, x:x + w] = 255
+    edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+    return hangs_on_wall(img, room_edges(edges, objects), box, strip=13, tolerance=6, step=25)
+
+
+class TestHangsOnWall:
+    def test_window_above_the_floor_line_hangs(self):
+        assert _check(_room(), (300, 150, 90, 70))
+
+    def test_door_down_to_the_floor_line_hangs(self):
+        assert _check(_room(), (500, 140, 50, 162))
+
+    def test_picture_high_on_the_wall_hangs(self):
+        # Its foot is 120 px above the line: within twice its height (2 x 60).
+        assert _check(_room(), (200, 120, 80, 60))
+
+    def test_cabinet_before_the_wall_stands(self):
+        # Its bottom is 25 px below the wall line, which crosses beside its lower half.
+        assert not _check(_room(), (300, 200, 90, 125))
+
+    def test_cabinet_before_the_wall_on_a_rug_stands(self):
+        # The edge of a dark rug runs 10 px under it, floor and rug differing like wall and
+        # floor; but the wall line crosses beside its lower half: it stands before the wall.
+        img = _room()
+        img[340:] = 70
+        assert not _check(img, (300, 210, 90, 120))
+
+    def test_box_on_the_floor_above_a_tile_seam_stands(self):
+        # A seam runs 4 px under it, but floor lies either side of a seam: no wall there.
+        assert not _check(_room(seam_y=404), (300, 340, 90, 60))
+
+    def test_box_in_the_middle_of_the_floor_stands(self):
+        assert not _check(_room(), (300, 420, 90, 60))
+
+    def test_outlines_are_not_room_lines(self):
+        # A sofa's top edge runs under a side table on the floor: an object's outline, not where
+        # the wall meets the floor.
+        img = _room()
+        cv2.rectangle(img, (250, 430), (450, 480), 60, -1)
+        sofa = np.zeros_like(img)
+        sofa[430:481, 250:451] = 255
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        box = (320, 360, 60, 50)
+        cv2.rectangle(img, (320, 360), (379, 409), 200, -1)
+        sofa[360:410, 320:380] = 255
+        assert not hangs_on_wall(img, room_edges(edges, sofa), box, strip=13, tolerance=6, step=25)
+
+    def test_bad_input(self):
+        img = _room()
+        with pytest.raises(InputError, match="alike"):
+            hangs_on_wall(img, np.zeros((10, 10), np.uint8), (0, 0, 5, 5), strip=13, tolerance=6, step=25)
+        with pytest.raises(InputError, match="non-empty box"):
+            hangs_on_wall(img, np.zeros(img.shape, np.uint8), (0, 0, 0, 5), strip=13, tolerance=6, step=25)
+        with pytest.raises(InputError, match="alike"):
+            room_edges(np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8))
