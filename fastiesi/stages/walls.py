@@ -11,14 +11,13 @@ where it shows beside an object (:func:`hangs_on_wall`):
 * behind an object standing on the floor, the line crosses both sides of it *above* its bottom
   (the object hides the stretch between);
 * below something on the wall, the line crosses both sides of it at or *below* its bottom
-  (down to twice its height below: a picture hangs high), and beside its lower half there is
-  only wall.
+  (down to twice its height below: a picture hangs high), and not beside its lower half.
 
 A line is read from the room's edges (:func:`room_edges`: the edge map less the objects'
 outlines): a row where nearly every column of a strip beside the object holds an edge, within a
-row either way. The line below must part two surfaces: wall above, floor below, which differ in
-grey level on both sides of the object the same way; a seam between two floor tiles has the
-same floor either side and decides nothing. Where no such line shows (an object in the middle
+row either way. It must part two surfaces, wall above and floor below, which differ in grey
+level on both sides of the object the same way: a seam between two floor tiles, or a wall
+shelf's board, has the same surface either side and decides nothing. Where no such line shows (an object in the middle
 of the floor), nothing is decided: the object is furniture as Table 1 says.
 """
 
@@ -54,15 +53,19 @@ def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int,
     return band[y0 - lo:y1 - lo].mean(axis=1) >= fill
 
 
-def _surfaces_differ(gray: NDArray[np.uint8], row: int, sides: tuple[tuple[int, int], ...], step: float) -> bool:
-    """Whether, in each of the column ranges ``sides``, the frame 3..9 rows above ``row`` and
-    4..10 rows below it differ in mean grey level by more than ``step``, the same way."""
+def _surfaces_differ(gray: NDArray[np.uint8], row: int, sides: tuple[tuple[int, int], ...], step: float,
+                     reach: int) -> bool:
+    """Whether, in each of the column ranges ``sides``, the frame's mean grey level over the
+    ``reach`` rows that start ``reach`` rows above ``row`` differs by more than ``step``, the same
+    way, from that over the ``reach`` rows that end ``reach`` rows below it: the surfaces either
+    side of a line as thick as ``reach`` (a skirting board, a shelf's board), which is seen
+    from its edge on one side or the other, not the line itself."""
     h, w = gray.shape
     signs = []
     for a, b in sides:
         a, b = max(0, a), min(w, b)
-        above = gray[max(0, row - 9):max(0, row - 2), a:b]
-        below = gray[min(h, row + 4):min(h, row + 11), a:b]
+        above = gray[max(0, row - 2 * reach):max(0, row - reach), a:b]
+        below = gray[min(h, row + reach + 1):min(h, row + 2 * reach + 1), a:b]
         if above.size == 0 or below.size == 0:
             return False
         d = float(above.mean()) - float(below.mean())
@@ -103,7 +106,7 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     top = max(0, y + h // 2)
     sides = ((x - strip - 2, x - 2), (x + w + 2, x + w + strip + 2))
     both = np.logical_and(*(_crossing_rows(lines, a, b, top, bottom + 2 * h, fill) for a, b in sides))
-    rows = np.flatnonzero(both) + top
-    if rows.size == 0 or (rows < bottom - tolerance).any():  # none, or one behind it: it stands
-        return False
-    return any(_surfaces_differ(gray, int(r), sides, step) for r in rows)
+    rows = [int(r) for r in np.flatnonzero(both) + top if _surfaces_differ(gray, int(r), sides, step, strip // 2 + 1)]
+    # None, or one behind it (the wall line passing behind something that stands before the
+    # wall; a wall shelf's board behind its goods parts wall from wall, and does not count).
+    return bool(rows) and min(rows) >= bottom - tolerance

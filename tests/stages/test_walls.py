@@ -45,6 +45,14 @@ class TestHangsOnWall:
         # Its foot is 120 px above the line: within twice its height (2 x 60).
         assert _check(_room(), (200, 120, 80, 60))
 
+    def test_goods_on_a_wall_shelf_hang(self):
+        # A wall shelf's board runs behind the lower half of the goods standing on it, beyond
+        # them on both sides: wall above it and wall below, so it is no wall line; the wall
+        # meets the floor 100 px lower.
+        img = _room()
+        cv2.line(img, (100, 180), (600, 180), 90, 3)
+        assert _check(img, (300, 140, 90, 60))
+
     def test_cabinet_before_the_wall_stands(self):
         # Its bottom is 25 px below the wall line, which crosses beside its lower half.
         assert not _check(_room(), (300, 200, 90, 125))
