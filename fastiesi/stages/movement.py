@@ -477,7 +477,9 @@ def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: _F
     static parts of pre blobs (objects that did not move; those of post blobs are the same things,
     counted from the pre frame), and what is left to pair. A whole blob holding the other side's
     moving part is that weld seen from one side only: a post one is dropped (its static part is
-    counted in the pre frame), a pre one stays in place (its moving part is counted already)."""
+    counted in the pre frame), a pre one stays in place (its moving part is counted already),
+    unless it is the moving part itself (its box where the part stood): then it is dropped too,
+    not counted twice."""
     # The two sides' correlation searches (OpenCV, GIL released) run side by side.
     (gone, held, pre_moves), (appeared, _, post_moves) = side_by_side(
         lambda: _split_welded(gone, frames, cfg), lambda: _split_welded(appeared, frames, cfg, post_side=True))
@@ -493,7 +495,10 @@ def _welded_moves(gone: list[_Candidate], appeared: list[_Candidate], frames: _F
     appeared = [q for q in appeared if not any(_mostly_inside(b, q.box) for b in destinations)]  # type: ignore[arg-type]
     for g in [g for g in gone if any(_mostly_inside(b, g.box) for b in origins)]:  # type: ignore[arg-type]
         gone.remove(g)
-        held.append(g)
+        # The pre blob is where the moving part stood: the part itself (counted already, as
+        # moved), or a weld of it and what stayed (counted as not moved).
+        if not any(_iou(b, g.box) >= cfg.movement.same_place_iou for b in origins):  # type: ignore[arg-type]
+            held.append(g)
     return gone, appeared, out + [_unmoved(p, "low") for p in held]
 
 
