@@ -457,6 +457,22 @@ def _unmoved(c: _Candidate, path: Path) -> TrackedObject:
     return TrackedObject(c.object_class, c.region, c.area, c.box, c.box, c.centroid, c.centroid, False, False, path)
 
 
+def _moved_whole(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object paired with a post one moved as a whole: most of its pixels agree
+    (smoothed frames within half the change level) with the post frame at the centroids' shift.
+    A blob welded to something that stayed (a cabinet before a door) is paired with a blob of
+    the same size when the weld survives the move, but only part of it moved."""
+    if g.label >= 1 << 20:  # parts of _parts_changed have no component mask
+        return True
+    x, y, w, h = g.box
+    m, _ = frames.pre.components.mask(g.label)
+    d = (round(q.centroid[0] - g.centroid[0]), round(q.centroid[1] - g.centroid[1]))
+    at, valid = shifted_crop(frames.post_smooth, g.box, d)
+    agree = valid & (np.abs(frames.pre_smooth[y:y + h, x:x + w].astype(np.int16) - at)
+                     <= cfg.movement.saliency_diff_binarize // 2)
+    return float(agree[m].mean()) >= cfg.movement.still_there_fraction
+
+
 def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether at least half of box ``a`` lies in box ``b``."""
     ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
@@ -561,7 +577,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         # those the pairing leaves in doubt are searched: unpaired, or paired with a blob of
         # another shape (a rigid shift keeps the box's size).
         paired = {id(q) for _, q in pairs if q is not None}
-        doubt = {id(c) for g, q in pairs if q is None or not _same_shape(g, q, cfg) for c in (g, q) if c is not None}
+        doubt = {id(c) for g, q in pairs if q is None or not _same_shape(g, q, cfg) or not _moved_whole(g, q, frames, cfg)
+                 for c in (g, q) if c is not None}
         doubt |= {id(q) for q in appeared if id(q) not in paired}
         if doubt:
             rest_gone, rest_appeared, found = _welded_moves([g for g in gone if id(g) in doubt],
