@@ -144,20 +144,25 @@ class _Frames:
 # --------------------------------------------------------------------------------------------
 
 
-def _classified(frame: FrameObjects, regions: DepthRegions, cfg: Config) -> list[tuple[int, ObjectClass, Region]]:
+def _classified(frame: FrameObjects, regions: DepthRegions, cfg: Config,
+                ) -> list[tuple[int, ObjectClass, Region, NDArray[np.bool_]]]:
+    """(label, class, region, box-sized mask) of each of the frame's objects that Table 1
+    classes as one of the four classes in its depth region (3.1, 3.2)."""
     comps = frame.components
     labels = frame.labels
     placements = []
+    masks = []
     for lab in labels:
         m, off = comps.mask(lab)
+        masks.append(m)
         placements.append(object_placement(m, regions, offset=off))
     boxes = [tuple(int(v) for v in comps.boxes[lab]) for lab in labels]
     region_list = inherit_from_tall(placements, boxes, rest_gap_px=float(cfg.movement.max_line_width_px))  # type: ignore[arg-type]
     out = []
-    for lab, region in zip(labels, region_list):
+    for lab, region, m in zip(labels, region_list, masks):
         cls = classify_area(float(comps.areas[lab]), region, config=cfg.classify)
         if cls in OBJECT_CLASSES:
-            out.append((lab, cls, region))  # type: ignore[arg-type]
+            out.append((lab, cls, region, m))  # type: ignore[arg-type]
     return out
 
 
@@ -186,11 +191,10 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
     comps = frame.components
     out = []
     lines: list[NDArray[np.uint8]] = []  # the frame's room_edges, made on first need
-    for lab, cls, region in _classified(frame, regions, cfg):
+    for lab, cls, region, m in _classified(frame, regions, cfg):
         box = tuple(int(v) for v in comps.boxes[lab])
         cx, cy = (float(v) for v in comps.centroids[lab])
         high = bool(high_mask[min(int(cy), high_mask.shape[0] - 1), min(int(cx), high_mask.shape[1] - 1)])
-        m, _ = comps.mask(lab)
         x, y, w, h = box
         # Largely under a removed person (2.4): not an object.
         if exclude is not None and exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
@@ -213,7 +217,7 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
                    lines: list[NDArray[np.uint8]], cfg: Config) -> bool:
     """:func:`.walls.hangs_on_wall` with the movement constants: strips a line's width (4.2.3)
     wide, the foot within twice the segmentation's jitter, wall and floor apart by the change
-    level (4.3); ``lines`` caches the frame's :func:`.walls.room_edges`."""
+    level (4.3); ``lines`` holds the frame's :func:`.walls.room_edges` once made."""
     if not lines:
         lines.append(room_edges(frame.edges, frame.mask))
     mv = cfg.movement
@@ -231,7 +235,7 @@ def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Conf
     tol = mv.moved_min_displacement_px
 
     def slid(c: _Candidate, q: _Candidate) -> bool:
-        if _iou(c.box, q.box) <= 0 or abs(c.box[2] - q.box[2]) > tol or abs(c.box[3] - q.box[3]) > tol:
+        if abs(c.box[2] - q.box[2]) > tol or abs(c.box[3] - q.box[3]) > tol or _iou(c.box, q.box) <= 0:
             return False
         dx, dy = q.centroid[0] - c.centroid[0], q.centroid[1] - c.centroid[1]
         bx, by = q.box[0] + q.box[2] / 2 - c.box[0] - c.box[2] / 2, q.box[1] + q.box[3] / 2 - c.box[1] - c.box[3] / 2

@@ -42,37 +42,38 @@ def room_edges(edges: NDArray[np.uint8], objects: NDArray[np.uint8]) -> NDArray[
 
 
 def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int, fill: float) -> NDArray[np.bool_]:
-    """For rows y0..y1-1 (clipped to the frame), whether a line crosses columns x0..x1-1: at
-    least ``fill`` of them hold an edge within a row either way."""
+    """For rows y0..y1-1 (clipped to the frame), whether a line of ``lines`` (:func:`room_edges`)
+    crosses columns x0..x1-1: at least ``fill`` of them hold an edge within a row either way."""
     h, w = lines.shape
     x0, x1, y0, y1 = max(0, x0), min(w, x1), max(0, y0), min(h, y1)
     if x1 - x0 < 3 or y1 <= y0:
         return np.zeros(max(0, y1 - y0), bool)
+    band = np.zeros((y1 - y0 + 2, x1 - x0), bool)  # one row of margin each way
     lo, hi = max(0, y0 - 1), min(h, y1 + 1)
-    band = cv2.dilate(lines[lo:hi, x0:x1], np.ones((3, 1), np.uint8)) > 0
-    return band[y0 - lo:y1 - lo].mean(axis=1) >= fill
+    band[lo - (y0 - 1):hi - (y0 - 1)] = lines[lo:hi, x0:x1] > 0
+    near = band[:-2] | band[1:-1] | band[2:]
+    return near.mean(axis=1) >= fill
 
 
-def _surfaces_differ(gray: NDArray[np.uint8], row: int, sides: tuple[tuple[int, int], ...], step: float,
-                     reach: int) -> bool:
-    """Whether, in each of the column ranges ``sides``, the frame's mean grey level over the
-    ``reach`` rows that start ``reach`` rows above ``row`` differs by more than ``step``, the same
-    way, from that over the ``reach`` rows that end ``reach`` rows below it: the surfaces either
-    side of a line as thick as ``reach`` (a skirting board, a shelf's board), which is seen
-    from its edge on one side or the other, not the line itself."""
+def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: int, reach: int) -> NDArray[np.float64]:
+    """For each of ``rows``, the frame's mean grey level over columns a..b-1 in the ``reach``
+    rows that start ``reach`` rows above it, less that in the ``reach`` rows that end ``reach``
+    rows below it: the surfaces either side of a line as thick as ``reach`` (a skirting board, a
+    shelf's board), seen from either of its edges, not the line itself. NaN where either window
+    leaves the frame."""
     h, w = gray.shape
-    signs = []
-    for a, b in sides:
-        a, b = max(0, a), min(w, b)
-        above = gray[max(0, row - 2 * reach):max(0, row - reach), a:b]
-        below = gray[min(h, row + reach + 1):min(h, row + 2 * reach + 1), a:b]
-        if above.size == 0 or below.size == 0:
-            return False
-        d = float(above.mean()) - float(below.mean())
-        if abs(d) <= step:
-            return False
-        signs.append(d > 0)
-    return all(signs) or not any(signs)
+    a, b = max(0, a), min(w, b)
+    if b <= a:
+        return np.full(rows.shape, np.nan)
+    lo, hi = max(0, int(rows.min()) - 2 * reach), min(h, int(rows.max()) + 2 * reach + 1)
+    sums = np.concatenate(([0.0], np.cumsum(gray[lo:hi, a:b].mean(axis=1))))
+
+    def window_mean(start: NDArray[np.intp], stop: NDArray[np.intp]) -> NDArray[np.float64]:
+        inside = (start >= lo) & (stop <= hi)
+        s0, s1 = np.clip(start - lo, 0, hi - lo), np.clip(stop - lo, 0, hi - lo)
+        return np.where(inside, (sums[s1] - sums[s0]) / reach, np.nan)
+
+    return window_mean(rows - 2 * reach, rows - reach) - window_mean(rows + reach + 1, rows + 2 * reach + 1)
 
 
 def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[int, int, int, int], *,
@@ -85,7 +86,7 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     gray : (H, W) uint8
         The frame.
     lines : (H, W) uint8
-        :func:`room_edges` of the frame (non-zero = edge).
+        :func:`room_edges` of the frame (non-zero = edge), made once for all its objects.
     box : (x, y, w, h)
     strip : int
         Width of the strips looked at on each side of the object, px.
@@ -104,9 +105,17 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         raise InputError(f"need a non-empty box and a strip of 3 px or more, got {box} and {strip}")
     bottom = y + h
     top = max(0, y + h // 2)
-    sides = ((x - strip - 2, x - 2), (x + w + 2, x + w + strip + 2))
-    both = np.logical_and(*(_crossing_rows(lines, a, b, top, bottom + 2 * h, fill) for a, b in sides))
-    rows = [int(r) for r in np.flatnonzero(both) + top if _surfaces_differ(gray, int(r), sides, step, strip // 2 + 1)]
+    (la, lb), (ra, rb) = sides = ((x - strip - 2, x - 2), (x + w + 2, x + w + strip + 2))
+    left = _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill)
+    if not left.any():
+        return False
+    both = left & _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
+    rows = np.flatnonzero(both) + top
+    if rows.size == 0:
+        return False
+    # The line parts two surfaces, differing the same way on both sides.
+    dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1) for a, b in sides)
+    walls = rows[(np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))]
     # None, or one behind it (the wall line passing behind something that stands before the
     # wall; a wall shelf's board behind its goods parts wall from wall, and does not count).
-    return bool(rows) and min(rows) >= bottom - tolerance
+    return walls.size > 0 and int(walls.min()) >= bottom - tolerance

@@ -89,6 +89,6 @@ class TestHangsOnWall:
         with pytest.raises(InputError, match="alike"):
             hangs_on_wall(img, np.zeros((10, 10), np.uint8), (0, 0, 5, 5), strip=13, tolerance=6, step=25)
         with pytest.raises(InputError, match="non-empty box"):
-            hangs_on_wall(img, np.zeros(img.shape, np.uint8), (0, 0, 0, 5), strip=13, tolerance=6, step=25)
+            hangs_on_wall(img, np.zeros_like(img), (0, 0, 0, 5), strip=13, tolerance=6, step=25)
         with pytest.raises(InputError, match="alike"):
             room_edges(np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8))
