@@ -19,6 +19,7 @@ from ..backend.select import Backend
 from ..config import DEFAULT_CONFIG, Config
 from ..errors import InputError
 from .components import Components, label_components, screen_components
+from .depth import DepthRegions
 from .edges import multiscale_canny
 from .morphology import (
     nested_morphology,
@@ -112,7 +113,8 @@ class FrameMasks:
             if high_mask.shape != solid.shape:
                 raise InputError(f"high_mask shape {high_mask.shape} differs from the window's {solid.shape}")
             solid = np.where(high_mask, self.shelved[win], solid)
-        return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config)
+        return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config,
+                       cleaned=self._cleaned[win], high_mask=high_mask)
 
 
 def _device_masks(frames: Sequence[NDArray[np.uint8]], cfg: Config, *, given_edges: bool,
@@ -138,9 +140,59 @@ def _device_masks(frames: Sequence[NDArray[np.uint8]], cfg: Config, *, given_edg
     return out  # type: ignore[return-value]
 
 
-def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:
-    """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation."""
+def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], cfg: Config,
+                  high_mask: NDArray[np.bool_] | None = None) -> NDArray[np.uint8]:
+    """``solid`` with each component too large to be any object where it stands (over Table 1's
+    largest heavy-furniture area in the depth region of its lowest point) rebuilt from its own
+    edges: every hole of its outlines (closed by the nested morphology's middle kernel) filled
+    but the largest. Room lines (the ceiling, the wall corners, where wall and floor meet) can
+    close around a whole wall, and hole filling then makes one mass of the wall and everything
+    on it or before it (the window, a wardrobe); that wall is the largest hole, the objects the
+    others. Shelving (``high_mask``, 4.3) is left as it is: goods crowd its cells, and its own
+    variant of the segmentation handles them."""
+    smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
+    if cv2.countNonZero(solid) <= smallest_cap:
+        return solid
+    comps = label_components(solid)
+    lab, areas, boxes = comps.labels, comps.areas, comps.boxes
+    big = np.flatnonzero(areas[1:] > smallest_cap) + 1
+    if big.size == 0:
+        return solid
+    regions = DepthRegions(solid.shape, config=cfg.depth)
+    k = cfg.movement.morphology_kernels[len(cfg.movement.morphology_kernels) // 2]
+    out = solid.copy()
+    for i in big:
+        x, y, w, h = (int(v) for v in boxes[i])
+        region = regions.region_of_point(x + w / 2.0, float(y + h - 1))
+        if areas[i] <= cfg.classify.for_region(region).heavy_furniture.hi:
+            continue
+        comp = lab[y:y + h, x:x + w] == i
+        if high_mask is not None and 2 * int(high_mask[y:y + h, x:x + w][comp].sum()) > int(comp.sum()):
+            continue
+        lines = ((cleaned[y:y + h, x:x + w] > 0) & comp).astype(np.uint8)
+        lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+        m, holes, hstats, _ = cv2.connectedComponentsWithStats((lines == 0).astype(np.uint8), connectivity=4)
+        outside = np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]]))
+        inner = np.setdiff1d(np.arange(1, m), outside)
+        keep = np.zeros(m, bool)
+        if inner.size:
+            keep[inner] = True
+            keep[inner[int(np.argmax(hstats[inner, cv2.CC_STAT_AREA]))]] = False
+        rebuilt = ((lines > 0) | keep[holes]) & comp
+        crop = out[y:y + h, x:x + w]
+        crop[comp] = 0
+        crop[rebuilt] = 255
+    return out
+
+
+def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config,
+            cleaned: NDArray[np.uint8] | None = None, high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
+    """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation
+    (with the frame's cleaned edges, a mass too large to be an object is rebuilt from them
+    first: :func:`_unfill_rooms`)."""
     mv = cfg.movement
+    if cleaned is not None:
+        solid = _unfill_rooms(solid, cleaned, cfg, high_mask)
     solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     k = mv.line_detach_kernel
     if k > 1:
