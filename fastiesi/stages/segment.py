@@ -140,35 +140,35 @@ def _device_masks(frames: Sequence[NDArray[np.uint8]], cfg: Config, *, given_edg
     return out  # type: ignore[return-value]
 
 
-def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], cfg: Config,
+def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: Components, cfg: Config,
                   high_mask: NDArray[np.bool_] | None = None) -> NDArray[np.uint8]:
-    """``solid`` with each component too large to be any object where it stands (over Table 1's
-    largest heavy-furniture area in the depth region of its lowest point) rebuilt from its own
-    edges: every hole of its outlines (closed by the nested morphology's middle kernel) filled
-    but the largest. Room lines (the ceiling, the wall corners, where wall and floor meet) can
-    close around a whole wall, and hole filling then makes one mass of the wall and everything
-    on it or before it (the window, a wardrobe); that wall is the largest hole, the objects the
-    others. Shelving (``high_mask``, 4.3) is left as it is: goods crowd its cells, and its own
-    variant of the segmentation handles them."""
-    smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
-    if cv2.countNonZero(solid) <= smallest_cap:
-        return solid
-    comps = label_components(solid)
-    lab, areas, boxes = comps.labels, comps.areas, comps.boxes
-    big = np.flatnonzero(areas[1:] > smallest_cap) + 1
+    """``solid`` with each mass too large to be any object where it stands (a ``found``
+    component, as the finish labelled it, over Table 1's largest heavy-furniture area in the
+    depth region of its lowest point) rebuilt from its own edges: every hole of its outlines
+    (closed by the nested morphology's middle kernel) filled but the largest. Room lines (the
+    ceiling, the wall corners, where wall and floor meet) can close round a whole wall, and hole
+    filling then makes one mass of the wall and everything on it or before it (the window, a
+    wardrobe); the wall is the largest hole, the objects the others. Shelving (``high_mask``,
+    4.3) is left as it is: goods crowd its cells, and its own variant of the segmentation
+    handles them. Returns ``solid`` itself when nothing is rebuilt."""
+    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
+    big = np.flatnonzero(found.areas[1:] > min(caps.values())) + 1
     if big.size == 0:
         return solid
     regions = DepthRegions(solid.shape, config=cfg.depth)
     k = cfg.movement.morphology_kernels[len(cfg.movement.morphology_kernels) // 2]
-    out = solid.copy()
+    out = None
     for i in big:
-        x, y, w, h = (int(v) for v in boxes[i])
-        region = regions.region_of_point(x + w / 2.0, float(y + h - 1))
-        if areas[i] <= cfg.classify.for_region(region).heavy_furniture.hi:
+        x, y, w, h = (int(v) for v in found.boxes[i])
+        if found.areas[i] <= caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]:
             continue
-        comp = lab[y:y + h, x:x + w] == i
-        if high_mask is not None and 2 * int(high_mask[y:y + h, x:x + w][comp].sum()) > int(comp.sum()):
+        own = found.labels[y:y + h, x:x + w] == i
+        if high_mask is not None and 2 * int(high_mask[y:y + h, x:x + w][own].sum()) > int(own.sum()):
             continue
+        # The mass as the morphology left it (before the finish's erosion and line cutting).
+        _, pieces = cv2.connectedComponents(solid[y:y + h, x:x + w], connectivity=8)
+        under = np.unique(pieces[own])
+        comp = np.isin(pieces, under[under > 0])
         lines = ((cleaned[y:y + h, x:x + w] > 0) & comp).astype(np.uint8)
         lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
         m, holes, hstats, _ = cv2.connectedComponentsWithStats((lines == 0).astype(np.uint8), connectivity=4)
@@ -179,20 +179,29 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], cfg: Con
             keep[inner] = True
             keep[inner[int(np.argmax(hstats[inner, cv2.CC_STAT_AREA]))]] = False
         rebuilt = ((lines > 0) | keep[holes]) & comp
+        if out is None:
+            out = solid.copy()
         crop = out[y:y + h, x:x + w]
         crop[comp] = 0
         crop[rebuilt] = 255
-    return out
+    return solid if out is None else out
 
 
 def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config,
             cleaned: NDArray[np.uint8] | None = None, high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
-    """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation
-    (with the frame's cleaned edges, a mass too large to be an object is rebuilt from them
-    first: :func:`_unfill_rooms`)."""
+    """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation;
+    with the frame's cleaned edges, a mass too large to be an object is rebuilt from them and
+    the finish run again (:func:`_unfill_rooms`; rare, so it costs nothing most of the time)."""
+    found = _finish_once(edges, solid, cfg)
+    if cleaned is None:
+        return found
+    rebuilt = _unfill_rooms(solid, cleaned, found.components, cfg, high_mask)
+    return found if rebuilt is solid else _finish_once(edges, rebuilt, cfg)
+
+
+def _finish_once(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:
+    """Erosion, the 5x5 opening that detaches thin lines, the line cut, labelling, screens."""
     mv = cfg.movement
-    if cleaned is not None:
-        solid = _unfill_rooms(solid, cleaned, cfg, high_mask)
     solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     k = mv.line_detach_kernel
     if k > 1:
