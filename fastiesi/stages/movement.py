@@ -468,13 +468,19 @@ def _moved_whole(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) -> 
     the same size when the weld survives the move, but only part of it moved."""
     if g.label >= 1 << 20:  # parts of _parts_changed have no component mask
         return True
-    x, y, w, h = g.box
     m, _ = frames.pre.components.mask(g.label)
     d = (round(q.centroid[0] - g.centroid[0]), round(q.centroid[1] - g.centroid[1]))
-    at, valid = shifted_crop(frames.post_smooth, g.box, d)
+    return _agreement(g.box, m, d, frames, cfg) >= cfg.movement.still_there_fraction
+
+
+def _agreement(box: tuple[int, int, int, int], mask: NDArray[np.bool_], d: Shift, frames: _Frames, cfg: Config) -> float:
+    """Share of the pre frame's pixels under ``mask`` (box-sized) that agree with the post frame
+    ``d`` (dx, dy) away: smoothed frames within half the change level (0 off the frame)."""
+    x, y, w, h = box
+    at, valid = shifted_crop(frames.post_smooth, box, d)
     agree = valid & (np.abs(frames.pre_smooth[y:y + h, x:x + w].astype(np.int16) - at)
                      <= cfg.movement.saliency_diff_binarize // 2)
-    return float(agree[m].mean()) >= cfg.movement.still_there_fraction
+    return float(agree[mask].mean()) if mask.any() else 0.0
 
 
 def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -1038,9 +1044,7 @@ def _host_in_pieces(host: TrackedObject, parts: list[tuple[TrackedObject, Shift]
     if all(abs(d[0] - d0[0]) <= tol and abs(d[1] - d0[1]) <= tol for _, d in parts) \
             and int(left.sum()) >= cfg.classify.smallest_object_area:
         back = (-d0[0], -d0[1])
-        at, valid = shifted_crop(frames.post_smooth, host.bbox_before, back)  # type: ignore[arg-type]
-        agree = valid & (np.abs(frames.pre_smooth[y:y + h, x:x + w].astype(np.int16) - at) <= mv.saliency_diff_binarize // 2)
-        if float(agree[left].mean()) >= mv.still_there_fraction:
+        if _agreement(host.bbox_before, left, back, frames, cfg) >= mv.still_there_fraction:  # type: ignore[arg-type]
             c_after = (host.centroid_before[0] + back[0], host.centroid_before[1] + back[1])  # type: ignore[index]
             return [replace(host, bbox_after=_shifted_box(host.bbox_before, back), centroid_after=c_after,  # type: ignore[arg-type]
                             fell=_fell(host.bbox_before, host.centroid_before, c_after, cfg))]  # type: ignore[arg-type]
