@@ -264,9 +264,11 @@ def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
 
 def _fell(box_before: tuple[int, int, int, int], centroid_before: tuple[float, float],
           centroid_after: tuple[float, float], cfg: Config) -> bool:
-    """The fall rule (4.4 (1)): a drop of more than 3 lengths (the longest side of the box)."""
+    """The fall rule (4.4 (1)): a drop of more than 3 lengths (the longest side of the box), and
+    a drop: more below than aside (as :func:`_pair_far` pairs falls)."""
     length = max(box_before[2], box_before[3])
-    return centroid_after[1] - centroid_before[1] > cfg.movement.fall_length_ratio * length
+    dy = centroid_after[1] - centroid_before[1]
+    return dy > cfg.movement.fall_length_ratio * length and dy >= abs(centroid_after[0] - centroid_before[0])
 
 
 # --------------------------------------------------------------------------------------------

@@ -506,6 +506,18 @@ def _iou_boxes(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> fl
     iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     return ix * iy / (a[2] * a[3] + b[2] * b[3] - ix * iy)
 
+class TestFallRule:
+    def test_a_fall_is_a_drop_of_over_three_lengths_more_below_than_aside(self):
+        # 4.4 (1): vertical displacement over 3 lengths; and a drop, as the far pairing reads
+        # it: a 25 px object 209 px lower but 213 px aside slid there, it did not fall.
+        from fastiesi.stages.movement import _fell
+
+        box, c = (274, 60, 12, 25), (280.0, 72.5)
+        assert _fell(box, c, (290.0, 72.5 + 209), DEFAULT_CONFIG)
+        assert not _fell(box, c, (280.0 - 213, 72.5 + 209), DEFAULT_CONFIG)
+        assert not _fell(box, c, (280.0, 72.5 + 75), DEFAULT_CONFIG)  # exactly 3 lengths: not over
+
+
 class TestPairFar:
     """The second pairing round (falls): partners more below than aside first."""
 
