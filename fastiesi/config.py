@@ -399,7 +399,8 @@ class MovementConfig:
     fall_length_ratio: float = _f(
         3.0,
         "paper 4.4 (1): fallen = vertical displacement > 3x the object's length; 'length' read as "
-        "its longest side, as the paper's missed over-long crossbar (5.2.4) implies",
+        "its longest side, as the paper's missed over-long crossbar (5.2.4) implies; choice: and a "
+        "drop, more below than aside (a move as far aside as down slid or was pushed there)",
     )
     median_kernels: tuple[int, int] = _f(
         (3, 5),
