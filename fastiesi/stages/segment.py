@@ -22,6 +22,7 @@ from .components import Components, label_components, screen_components
 from .depth import DepthRegions
 from .edges import multiscale_canny
 from .morphology import (
+    fill_holes,
     nested_morphology,
     region_adaptive_median,
     region_kernel_sizes,
@@ -169,16 +170,13 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: C
         _, pieces = cv2.connectedComponents(solid[y:y + h, x:x + w], connectivity=8)
         under = np.unique(pieces[own])
         comp = np.isin(pieces, under[under > 0])
-        lines = ((cleaned[y:y + h, x:x + w] > 0) & comp).astype(np.uint8)
+        lines = ((cleaned[y:y + h, x:x + w] > 0) & comp).astype(np.uint8) * np.uint8(255)
         lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
-        m, holes, hstats, _ = cv2.connectedComponentsWithStats((lines == 0).astype(np.uint8), connectivity=4)
-        outside = np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]]))
-        inner = np.setdiff1d(np.arange(1, m), outside)
-        keep = np.zeros(m, bool)
-        if inner.size:
-            keep[inner] = True
-            keep[inner[int(np.argmax(hstats[inner, cv2.CC_STAT_AREA]))]] = False
-        rebuilt = ((lines > 0) | keep[holes]) & comp
+        holes = (fill_holes(lines) > 0) & (lines == 0)
+        m, hole_labels, hstats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), connectivity=4)
+        if m > 1:  # all the holes but the largest (the wall)
+            holes &= hole_labels != 1 + int(np.argmax(hstats[1:, cv2.CC_STAT_AREA]))
+        rebuilt = ((lines > 0) | holes) & comp
         if out is None:
             out = solid.copy()
         crop = out[y:y + h, x:x + w]

@@ -17,8 +17,9 @@ A line is read from the room's edges (:func:`room_edges`: the edge map less the 
 outlines): a row where nearly every column of a strip beside the object holds an edge, within a
 row either way. It must part two surfaces, wall above and floor below, which differ in grey
 level on both sides of the object the same way: a seam between two floor tiles, or a wall
-shelf's board, has the same surface either side and decides nothing. Where no such line shows (an object in the middle
-of the floor), nothing is decided: the object is furniture as Table 1 says.
+shelf's board, has the same surface either side and decides nothing. Where no such line shows
+(an object in the middle of the floor), nothing is decided: the object is furniture as Table 1
+says.
 """
 
 from __future__ import annotations

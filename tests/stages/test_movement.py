@@ -484,8 +484,10 @@ class TestEndToEnd:
         pair = render_intensity(8, seed=40, shake="none", falls=False, lighting=0.0, noise_sigma=2.0,
                                 jpeg_quality=None)
         a = assess(pair.pre, pair.post)
+        from fastiesi.stages.movement import _iou
+
         boxes = [o.bbox_before for o in a.objects if o.object_class == "furniture" and o.bbox_before is not None]
-        assert not any(_iou_boxes(p, q) >= 0.5 for i, p in enumerate(boxes) for q in boxes[i + 1:])
+        assert not any(_iou(p, q) >= 0.5 for i, p in enumerate(boxes) for q in boxes[i + 1:])
         assert a.intensity == pair.truth.intensity == 8
 
 
@@ -500,11 +502,6 @@ class TestEndToEnd:
         a = assess(pair.pre, pair.post)
         assert a.classes["heavy_furniture"].moved == 0
         assert a.intensity == pair.truth.intensity == 7
-
-def _iou_boxes(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return ix * iy / (a[2] * a[3] + b[2] * b[3] - ix * iy)
 
 class TestFallRule:
     def test_a_fall_is_a_drop_of_over_three_lengths_more_below_than_aside(self):
