@@ -313,7 +313,7 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     lab = markers[1:-1, 1:-1]
     # Watershed lines (-1) join the moving part where they touch it.
     near_moving = cv2.dilate((lab == 1).astype(np.uint8), _K3) > 0
-    moving_part = mask & ((lab == 1) | ((lab == -1) & near_moving))
+    moving_part = _explained(mask & ((lab == 1) | ((lab == -1) & near_moving)), in_place <= level // 2, d)
     static_part = mask & ~moving_part
     if not moving_part.any() or not static_part.any():
         return None
@@ -327,6 +327,27 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
             or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
         return None
     return MotionSplit(d, moving_part, static_part)
+
+
+def _explained(moving: NDArray[np.bool_], unchanged: NDArray[np.bool_], d: tuple[int, int],
+               rounds: int = 4) -> NDArray[np.bool_]:
+    """The moving part less the pixels its motion does not explain: those unchanged in place
+    that it did not also cover in the other frame (where it stood, or stands, ``d`` away). What
+    moved changed every pixel it left or reached, but where it overlaps itself; a plain patch
+    next to it (a floor tile its move closed an outline round) agrees in place and at ``d`` both,
+    is seeded by neither side, and the watershed may give it to the moving part. Where it stands
+    ``d`` away depends on the part itself, so the trimming is repeated until it holds."""
+    h, w = moving.shape
+    for _ in range(rounds):
+        covered, _ = shifted_crop(moving.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
+        # Only what is thicker than a rim: the mask reaches a pixel or two past the outline onto
+        # the background, which is the same in both frames wherever the part went.
+        unexplained = (moving & unchanged & (covered == 0)).astype(np.uint8)
+        trimmed = moving & ~(cv2.morphologyEx(unexplained, cv2.MORPH_OPEN, _K7) > 0)
+        if np.array_equal(trimmed, moving):
+            break
+        moving = trimmed
+    return moving
 
 
 def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],

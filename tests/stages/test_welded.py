@@ -11,7 +11,7 @@ from fastiesi.errors import InputError
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.movement import detect_movement
 from fastiesi.stages.segment import segment_objects
-from fastiesi.stages.welded import find_gone, masked_ncc, motion_split, ncc, smooth
+from fastiesi.stages.welded import _explained, find_gone, masked_ncc, motion_split, ncc, smooth
 
 H, W = 300, 400
 DOOR = (150, 40, 80, 180)  # x, y, w, h: stays
@@ -133,6 +133,40 @@ class TestMotionSplit:
             motion_split(np.ones((3, 3), bool), TABLE, pre, post, reach_lengths=1)
         with pytest.raises(InputError, match="2-D"):
             motion_split(np.ones((50, 60), bool), TABLE, pre, post[:-1], reach_lengths=1)
+
+
+class TestExplained:
+    """The moving part keeps only the pixels its motion explains (see ``_explained``)."""
+
+    def _case(self) -> tuple[np.ndarray, np.ndarray, tuple[int, int], tuple[slice, slice], tuple[slice, slice]]:
+        # A 40x30 box now at x 60..99 (own frame) that came from 12 px to the left (d = -12, 0):
+        # it overlaps itself at x 60..87. The watershed gave it a 2 px rim of floor and a plain
+        # 30x30 floor patch below it; both are unchanged in place, and so is the self-overlap.
+        moving = np.zeros((120, 160), bool)
+        obj = (slice(40, 70), slice(60, 100))
+        moving[38:72, 58:102] = True  # the box and its rim
+        patch = (slice(72, 102), slice(62, 92))
+        moving[patch] = True
+        unchanged = np.zeros_like(moving)
+        unchanged[moving] = True
+        unchanged[obj] = False  # the box changed in place ...
+        unchanged[40:70, 60:88] = True  # ... but where it overlaps where it stood
+        return moving, unchanged, (-12, 0), obj, patch
+
+    def test_plain_patch_is_dropped_and_the_object_kept(self):
+        moving, unchanged, d, obj, patch = self._case()
+        kept = _explained(moving, unchanged, d)
+        assert kept[obj].all()
+        assert kept[patch].mean() < 0.25  # a sliver thinner than the rim test may stay
+
+    def test_rim_thinner_than_7_px_is_kept(self):
+        moving, unchanged, d, obj, patch = self._case()
+        kept = _explained(moving, unchanged, d)
+        assert kept[38:72, 58:102].all()
+
+    def test_nothing_unchanged_leaves_it_as_it_is(self):
+        moving, _, d, _, _ = self._case()
+        assert np.array_equal(_explained(moving, np.zeros_like(moving), d), moving)
 
 
 class TestNcc:
