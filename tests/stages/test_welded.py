@@ -11,7 +11,14 @@ from fastiesi.errors import InputError
 from fastiesi.stages.depth import DepthRegions
 from fastiesi.stages.movement import detect_movement
 from fastiesi.stages.segment import segment_objects
-from fastiesi.stages.welded import _explained, find_gone, masked_ncc, motion_split, ncc, smooth
+from fastiesi.stages.welded import (
+    _explained,
+    find_gone,
+    masked_ncc,
+    motion_split,
+    ncc,
+    smooth,
+)
 
 H, W = 300, 400
 DOOR = (150, 40, 80, 180)  # x, y, w, h: stays
@@ -92,7 +99,7 @@ class TestMotionSplit:
     def test_no_search_when_nothing_vacated_its_place(self, monkeypatch):
         # Every changed pixel of the blob shows an object in the other frame: no moving part can
         # have a seed, whatever the shift, so the search is not run at all.
-        import fastiesi.stages.welded as welded
+        from fastiesi.stages import welded
 
         def no_search(*args, **kwargs):
             raise AssertionError("searched")
@@ -160,7 +167,7 @@ class TestExplained:
         assert kept[patch].mean() < 0.25  # a sliver thinner than the rim test may stay
 
     def test_rim_thinner_than_7_px_is_kept(self):
-        moving, unchanged, d, obj, patch = self._case()
+        moving, unchanged, d, _, _ = self._case()
         kept = _explained(moving, unchanged, d)
         assert kept[38:72, 58:102].all()
 
