@@ -330,20 +330,21 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
 
 
 def _explained(moving: NDArray[np.bool_], unchanged: NDArray[np.bool_], d: tuple[int, int],
-               rounds: int = 4) -> NDArray[np.bool_]:
+               rounds: int = 64) -> NDArray[np.bool_]:
     """The moving part less the pixels its motion does not explain: those unchanged in place
     that it did not also cover in the other frame (where it stood, or stands, ``d`` away). What
     moved changed every pixel it left or reached, but where it overlaps itself; a plain patch
     next to it (a floor tile its move closed an outline round) agrees in place and at ``d`` both,
     is seeded by neither side, and the watershed may give it to the moving part. Where it stands
-    ``d`` away depends on the part itself, so the trimming is repeated until it holds."""
+    ``d`` away depends on the part itself, so the trimming is repeated until it holds (each round
+    peels at most ``d`` off what only covered itself; ``rounds`` bounds it). The rim of
+    background the mask holds past the outline goes too, as it does not move with the part: its
+    area is the object's own, as Table 1 classes it (a box on a wall shelf with a strip of the
+    board and the wall round it is light furniture; without them, a small object)."""
     h, w = moving.shape
     for _ in range(rounds):
         covered, _ = shifted_crop(moving.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
-        # Only what is thicker than a rim: the mask reaches a pixel or two past the outline onto
-        # the background, which is the same in both frames wherever the part went.
-        unexplained = (moving & unchanged & (covered == 0)).astype(np.uint8)
-        trimmed = moving & ~(cv2.morphologyEx(unexplained, cv2.MORPH_OPEN, _K7) > 0)
+        trimmed = moving & ~(unchanged & (covered == 0))
         if np.array_equal(trimmed, moving):
             break
         moving = trimmed
