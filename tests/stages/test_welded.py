@@ -167,7 +167,7 @@ class TestExplained:
         assert not kept[patch].any()
 
     def test_rim_of_background_is_dropped(self):
-        moving, unchanged, d, obj, _ = self._case()
+        moving, unchanged, d, _, _ = self._case()
         kept = _explained(moving, unchanged, d)
         # All of it but its left side, where the box stood in the other frame (it is covered).
         expected = np.zeros_like(moving)
