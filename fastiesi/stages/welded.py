@@ -342,13 +342,24 @@ def _explained(moving: NDArray[np.bool_], unchanged: NDArray[np.bool_], d: tuple
     area is the object's own, as Table 1 classes it (a box on a wall shelf with a strip of the
     board and the wall round it is light furniture; without them, a small object)."""
     h, w = moving.shape
+    whole = moving
     for _ in range(rounds):
         covered, _ = shifted_crop(moving.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
         trimmed = moving & ~(unchanged & (covered == 0))
         if np.array_equal(trimmed, moving):
             break
         moving = trimmed
+    # One part moved by one shift: trimming that cuts it in pieces (a plain object, whose shift
+    # is ambiguous along its length, read a few pixels off) tells nothing, and is not kept.
+    if moving is not whole and _pieces(moving) > _pieces(whole):
+        return whole
     return moving
+
+
+def _pieces(mask: NDArray[np.bool_]) -> int:
+    """8-connected pieces of a mask, not counting specks a 3x3 opening removes."""
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _K3)
+    return cv2.connectedComponents(opened, connectivity=8)[0] - 1
 
 
 def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],

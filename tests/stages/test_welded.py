@@ -174,6 +174,15 @@ class TestExplained:
         expected[40:70, 58:100] = True
         assert np.array_equal(kept, expected)
 
+    def test_trimming_that_cuts_the_part_in_two_is_not_kept(self):
+        # A plain box whose shift was read a few pixels off: a strip across its middle looks
+        # unexplained. One part moved; cutting it in two would count two objects.
+        moving = np.zeros((60, 120), bool)
+        moving[10:50, 20:100] = True
+        unchanged = np.zeros_like(moving)
+        unchanged[10:50, 55:65] = True
+        assert np.array_equal(_explained(moving, unchanged, (-40, 0)), moving)
+
     def test_nothing_unchanged_leaves_it_as_it_is(self):
         moving, _, d, _, _ = self._case()
         assert np.array_equal(_explained(moving, np.zeros_like(moving), d), moving)
