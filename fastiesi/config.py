@@ -429,6 +429,13 @@ class MovementConfig:
         "holes whose outline is at least 80 % convex (area / convex-hull area) are object interiors: "
         "the wall seen through a shelf cell between the goods on its board is comb-shaped, stays open",
     )
+    open_bottom_max_gap: float = _f(
+        0.35,
+        "choice: paper 4.2.3 closes broken outlines with its kernels, up to 13 px; an outline open "
+        "only at the bottom (a dark object's lower edge lost in its contact shadow) is closed by a "
+        "line between its two ends when the line is at most 35 % of the enclosed hole's perimeter "
+        "(the outline holds most of it), the hole lies above it and is compact (hole_min_solidity)",
+    )
     shelf_area_kernel: int = _f(
         31,
         "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "

@@ -14,6 +14,10 @@ Readings (config.MovementConfig says which constants are choices):
   replaces the small-kernel pieces inside it (the union: a broken outline closed), unless it
   swallowed two or more object-sized pieces (the difference: the large kernel merged separate
   objects), in which case those pieces are kept as they were.
+* Open bottoms (a refinement): an outline closed all round but for a gap at its foot, wider
+  than the largest kernel (a dark object's lower edge lost in its contact shadow), is closed by
+  a line between its two ends when that encloses a compact, empty hole above the line
+  (:func:`close_open_bottoms`).
 """
 
 from __future__ import annotations
@@ -201,3 +205,170 @@ def _opening(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[np.u
     eroded = cv2.erode(mask, kernel, anchor=anchor, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     return cv2.dilate(eroded, kernel, anchor=(kw - 1 - anchor[0], kh - 1 - anchor[1]),
                       borderType=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+# The 8 neighbours in order round the pixel (dy, dx), for the crossing number.
+_RING = ((-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1))
+
+
+def line_ends(edges: NDArray[np.uint8]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(ys, xs) of the ends of the lines of an edge map: edge pixels with one or two neighbours,
+    all in one run round the pixel (crossing number 1), so that a tip two pixels thick (Canny's
+    scales disagreeing by a pixel) is an end too, and a pixel along a line is not."""
+    _check_binary(edges, "edges")
+    thin = cv2.threshold(edges, 0, 1, cv2.THRESH_BINARY)[1]
+    count = cv2.filter2D(thin, -1, _square(3), borderType=cv2.BORDER_CONSTANT)  # itself + neighbours
+    found = cv2.findNonZero(cv2.inRange(count, 2, 3) & cv2.inRange(thin, 1, 1))
+    if found is None:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    xs, ys = found[:, 0, 0].astype(np.intp), found[:, 0, 1].astype(np.intp)
+    H, W = thin.shape
+    ring = np.stack([thin[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)]
+                     * ((ys + dy >= 0) & (ys + dy < H) & (xs + dx >= 0) & (xs + dx < W)) for dy, dx in _RING], axis=1)
+    rises = ((ring == 0) & (np.roll(ring, -1, axis=1) == 1)).sum(axis=1)
+    end = rises == 1
+    return ys[end], xs[end]
+
+
+# An arch's inside is one object's plain face: a hole already this much object (filled by a
+# closing round the gap, or holding other objects: the floor seen between room lines) is not one.
+_MAX_SOLID_IN_ARCH = 0.1
+
+
+def close_open_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], solid: NDArray[np.uint8], *,
+                       min_area: int, min_solidity: float, max_gap_share: float,
+                       max_trials: int = 32) -> NDArray[np.uint8]:
+    """``solid`` with the outlines that are closed but for a gap at the bottom filled in.
+
+    An object standing on the floor casts a contact shadow, and a dark one loses its bottom
+    edge in it: the outline comes out as an arch, open below, and no closing of the paper's
+    sizes (4.2.3) bridges a gap as wide as a table. Two ends of one outline (:func:`line_ends` of
+    ``edges`` in one component of ``cleaned``) are joined by a line rising at most 2 px
+    a pixel across (a lost bottom corner takes a stretch of the side with it), shortest pairs
+    first, when that closes a new hole (not filled yet) which
+
+    * lies above the line (the gap is the bottom of what it encloses),
+    * is at least ``min_area`` pixels,
+    * is compact (its area at least ``min_solidity`` of its convex hull's),
+    * is mostly enclosed already: the line is at most ``max_gap_share`` of its perimeter,
+    * and is empty: at most a tenth of it is ``solid`` already.
+
+    A pair is tried (a hole filling of its outline's box) only when, from just above the line's
+    middle (outside any object and any hole the outline closes already), the outline is met
+    going up, left and right, and the line crosses no other line; at most ``max_trials`` tries an
+    outline. Returns ``solid`` itself when nothing is closed.
+    """
+    _check_binary(edges, "edges")
+    _check_binary(cleaned, "cleaned")
+    _check_binary(solid, "solid")
+    if not edges.shape == cleaned.shape == solid.shape:
+        raise InputError(f"edges, cleaned and solid differ in shape: {edges.shape}, {cleaned.shape}, {solid.shape}")
+    ys, xs = line_ends(edges)
+    # An arch ends at its feet: lines that end there come from above or aside; one that goes on
+    # right below (within 2 px) ends at its top, never a gap's side.
+    H, W = solid.shape
+    below = np.zeros(ys.size, bool)
+    for dy in (1, 2):
+        for dx in (-1, 0, 1):
+            inside = (ys + dy < H) & (xs + dx >= 0) & (xs + dx < W)
+            below |= inside & (edges[np.minimum(ys + dy, H - 1), np.clip(xs + dx, 0, W - 1)] > 0)
+    ys, xs = ys[~below], xs[~below]
+    if ys.size < 2:
+        return solid
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(cleaned, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    # The median rounds the outline's tips off: an end belongs to the component within 2 px.
+    owner = np.zeros(ys.size, np.int32)
+    for dy in range(-2, 3):
+        for dx in range(-2, 3):
+            owner = np.maximum(owner, labels[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)])
+    out = None
+    for lab in np.unique(owner[owner > 0]):
+        sel = np.flatnonzero(owner == lab)
+        if sel.size < 2:
+            continue
+        ex, ey = xs[sel].astype(np.int64), ys[sel].astype(np.int64)
+        ddx, ddy = np.abs(ex[:, None] - ex[None, :]), np.abs(ey[:, None] - ey[None, :])
+        a, b = np.nonzero(np.triu((ddy <= 2 * ddx) & (ddx >= 3), 1))
+        if a.size == 0:
+            continue
+        x, y, w, h = (int(v) for v in stats[lab, :4])
+        x0, y0, x1, y1 = max(0, x - 2), max(0, y - 2), min(W, x + w + 2), min(H, y + h + 2)
+        lines = np.where(labels[y0:y1, x0:x1] == lab, np.uint8(255), np.uint8(0))
+        # From just above each line's middle the outline must be met going up, left and right
+        # (all pairs at once: running counts over the probed columns and rows say where).
+        mx, my = (ex[a] + ex[b]) // 2 - x0, (ey[a] + ey[b]) // 2 - 3 - y0
+        keep = (my >= 1) & (mx >= 1) & (mx < x1 - x0 - 1)
+        a, b, mx, my = a[keep], b[keep], mx[keep], my[keep]
+        on = lines > 0
+        cols, col_of = np.unique(mx, return_inverse=True)
+        rows, row_of = np.unique(my, return_inverse=True)
+        above = np.cumsum(on[:, cols], axis=0)  # lines at or above, per probed column
+        along = np.cumsum(on[rows, :], axis=1)  # lines at or left of, per probed row
+        keep = (~on[my, mx] & (above[my - 1, col_of] > 0) & (along[row_of, mx - 1] > 0)
+                & (along[row_of, -1] > along[row_of, mx]) & (solid[my + y0, mx + x0] == 0))
+        a, b, mx, my = a[keep], b[keep], mx[keep], my[keep]
+        if a.size == 0:
+            continue
+        before = fill_holes(lines)
+        keep = before[my, mx] == 0  # not inside a hole the outline closes already
+        a, b = a[keep], b[keep]
+        if a.size == 0:
+            continue
+        a, b = _not_crossing(on, ex[a] - x0, ey[a] - y0, ex[b] - x0, ey[b] - y0, a, b)
+        if a.size == 0:
+            continue
+        order = np.argsort(np.hypot(ddx[a, b], ddy[a, b]), kind="stable")
+        used: set[int] = set()
+        trials = 0
+        for k in order:
+            i, j = int(a[k]), int(b[k])
+            if i in used or j in used:
+                continue
+            p, q = (int(ex[i]) - x0, int(ey[i]) - y0), (int(ex[j]) - x0, int(ey[j]) - y0)
+            if trials == max_trials:
+                break
+            trials += 1
+            trial = lines.copy()
+            cv2.line(trial, p, q, 255, 3)
+            hole = (fill_holes(trial) > 0) & (before == 0) & (trial == 0)
+            area = int(hole.sum())
+            length = float(np.hypot(p[0] - q[0], p[1] - q[1]))
+            if area < min_area or not _arch_hole(hole, max(p[1], q[1]), length, min_solidity, max_gap_share):
+                continue
+            if int((solid[y0:y1, x0:x1][hole] > 0).sum()) > _MAX_SOLID_IN_ARCH * area:
+                continue  # filled already (a closing bridged the gap), or other objects stand in it
+            if out is None:
+                out = solid.copy()
+            out[y0:y1, x0:x1][hole | ((trial > 0) & (lines == 0))] = 255
+            lines, before = trial, fill_holes(trial)
+            used |= {i, j}
+    return solid if out is None else out
+
+
+def _not_crossing(on: NDArray[np.bool_], px: NDArray[np.int64], py: NDArray[np.int64], qx: NDArray[np.int64],
+                  qy: NDArray[np.int64], *keys: NDArray[np.intp]) -> tuple[NDArray[np.intp], ...]:
+    """``keys`` of the straight lines from (px, py) to (qx, qy) that cross no pixel of ``on``
+    away from their two ends (3 px each). Sampled every pixel along the longest line; the
+    cleaned outlines are 3 px wide or more, so none is stepped over."""
+    n = int(np.max(np.maximum(np.abs(qx - px), np.abs(qy - py)))) + 1
+    t = np.linspace(0.0, 1.0, n)[None, :]
+    steps = np.maximum(np.abs(qx - px), np.abs(qy - py))[:, None]
+    inner = (t * steps >= 3) & ((1.0 - t) * steps >= 3)
+    bx = np.rint(px[:, None] + t * (qx - px)[:, None]).astype(np.int64)
+    by = np.rint(py[:, None] + t * (qy - py)[:, None]).astype(np.int64)
+    free = ~(on[by, bx] & inner).any(axis=1)
+    return tuple(k[free] for k in keys)
+
+
+def _arch_hole(hole: NDArray[np.bool_], bridge_bottom: int, bridge_length: float, min_solidity: float,
+               max_gap_share: float) -> bool:
+    """Whether a hole closed by a bridge is an object's inside seen above its missing bottom."""
+    rows = np.flatnonzero(hole.any(axis=1))
+    if rows[-1] > bridge_bottom + 2:  # the hole reaches below the bridge: not a bottom
+        return False
+    contours, _ = cv2.findContours(hole.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(contours, key=cv2.contourArea)
+    hull = cv2.contourArea(cv2.convexHull(contour))
+    if hull <= 0 or cv2.contourArea(contour) / hull < min_solidity:
+        return False
+    return bridge_length <= max_gap_share * cv2.arcLength(contour, True)

@@ -1,7 +1,7 @@
 """Object segmentation of one frame for low-complexity images (paper 4.2.1-4.2.3).
 
 edges (adaptive multi-scale Canny) -> 3x3 dilation -> region-adaptive median -> nested closings
-with hole filling -> 3x3 erosion (the paper's "refined by corrosion", undoing the dilation so
+with hole filling -> outlines open at the bottom closed -> 3x3 erosion (the paper's "refined by corrosion", undoing the dilation so
 areas are the objects' own) -> an opening that detaches thin lines (wall/floor seams touching an
 object) -> 8-connected components -> length and line screens.
 """
@@ -22,6 +22,7 @@ from .components import Components, label_components, screen_components
 from .depth import DepthRegions
 from .edges import multiscale_canny
 from .morphology import (
+    close_open_bottoms,
     fill_holes,
     nested_morphology,
     region_adaptive_median,
@@ -76,6 +77,8 @@ class FrameMasks:
 
     def _set(self, cfg: Config, edges: NDArray[np.uint8], cleaned: NDArray[np.uint8],
              solid: NDArray[np.uint8]) -> None:
+        # Both backends' masks end here: outlines open at the bottom are closed on the host.
+        solid = closed_bottoms(edges, cleaned, solid, cfg)
         self.config, self.edges, self._cleaned, self.solid = cfg, edges, cleaned, solid
         self._smallest = cfg.classify.smallest_object_area
         self._shelved: NDArray[np.uint8] | None = None
@@ -116,6 +119,16 @@ class FrameMasks:
             solid = np.where(high_mask, self.shelved[win], solid)
         return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config,
                        cleaned=self._cleaned[win], high_mask=high_mask)
+
+
+def closed_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], solid: NDArray[np.uint8],
+                   cfg: Config) -> NDArray[np.uint8]:
+    """:func:`.morphology.close_open_bottoms` with the configured constants: the smallest
+    object's area, the compactness of an object's inside (``hole_min_solidity``) and the gap's
+    largest share of its perimeter (``open_bottom_max_gap``)."""
+    mv = cfg.movement
+    return close_open_bottoms(edges, cleaned, solid, min_area=cfg.classify.smallest_object_area,
+                              min_solidity=mv.hole_min_solidity, max_gap_share=mv.open_bottom_max_gap)
 
 
 def _device_masks(frames: Sequence[NDArray[np.uint8]], cfg: Config, *, given_edges: bool,

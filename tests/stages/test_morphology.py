@@ -9,7 +9,9 @@ from scipy import ndimage as ndi
 from fastiesi.errors import InputError
 from fastiesi.stages.morphology import (
     close_and_fill,
+    close_open_bottoms,
     fill_holes,
+    line_ends,
     nested_morphology,
     region_adaptive_median,
     region_grid,
@@ -196,3 +198,99 @@ class TestNestedMorphology:
         lines = thin_lines(m, max_width=13, min_length=52)
         assert not lines[25:70].any()
         assert lines[10:25].any()  # the neck alone is thin (the paper's line width)
+
+
+def _outline(segments: list[tuple[tuple[int, int], tuple[int, int]]], shape=(200, 240)) -> tuple[np.ndarray, np.ndarray]:
+    """Thin edges drawn as line segments, and the cleaned map (3x3 dilated) the segmentation has."""
+    edges = np.zeros(shape, np.uint8)
+    for p, q in segments:
+        cv2.line(edges, p, q, 255, 1)
+    return edges, cv2.dilate(edges, np.ones((3, 3), np.uint8))
+
+
+def _arch(gap: tuple[int, int] = (80, 120), top: int = 50, bottom: int = 150, left: int = 50, right: int = 190):
+    """A box outline whose bottom edge is missing between x = gap[0] and gap[1]."""
+    segs = [((left, bottom), (left, top)), ((left, top), (right, top)), ((right, top), (right, bottom))]
+    if gap[0] > left:
+        segs.append(((left, bottom), (gap[0], bottom)))
+    if gap[1] < right:
+        segs.append(((gap[1], bottom), (right, bottom)))
+    return _outline(segs)
+
+
+class TestLineEnds:
+    def test_ends_of_a_polyline_and_nothing_along_it(self):
+        edges, _ = _outline([((20, 150), (20, 40)), ((20, 40), (120, 40)), ((120, 40), (150, 90))])
+        ends = set(zip(*line_ends(edges)))
+        assert ends == {(150, 20), (90, 150)}  # (y, x)
+
+    def test_two_pixel_thick_tip_is_an_end(self):
+        edges, _ = _outline([((20, 100), (80, 100))])
+        edges[101, 80] = 255  # the tip doubled: both tip pixels have two neighbours
+        ys, xs = line_ends(edges)
+        assert len(ys) >= 2 and min(xs) == 20 and max(xs) >= 79
+
+    def test_closed_loop_and_blob_have_no_ends(self):
+        edges = np.zeros((100, 100), np.uint8)
+        cv2.rectangle(edges, (20, 20), (70, 60), 255, 1)
+        edges[80:90, 80:90] = 255
+        ys, _ = line_ends(edges)
+        assert ys.size == 0
+
+
+_KW = {"min_area": 141, "min_solidity": 0.8, "max_gap_share": 0.35}
+
+
+class TestCloseOpenBottoms:
+    def _close(self, edges: np.ndarray, cleaned: np.ndarray, solid: np.ndarray | None = None) -> np.ndarray:
+        return close_open_bottoms(edges, cleaned, cleaned.copy() if solid is None else solid, **_KW)
+
+    def test_box_with_a_gap_in_its_bottom_is_filled(self):
+        edges, cleaned = _arch()
+        out = self._close(edges, cleaned)
+        box = np.zeros_like(out)
+        box[50:151, 50:191] = 255
+        assert (out[box > 0] > 0).all()  # the whole box, its inside and the bridged gap
+        beyond = cv2.dilate(box, np.ones((5, 5), np.uint8)) == 0  # 2 px off the box: nothing new
+        assert np.array_equal(out[beyond], cleaned[beyond])
+
+    def test_narrow_arch_open_all_along_its_bottom_is_filled(self):
+        # A bottle whose base is lost: the sides end at the floor, nothing joins them.
+        edges, cleaned = _outline([((100, 160), (100, 60)), ((100, 60), (120, 60)), ((120, 60), (120, 160))])
+        out = self._close(edges, cleaned)
+        assert (out[62:158, 103:118] > 0).all()
+
+    def test_outline_open_at_the_top_is_not_filled(self):
+        edges, cleaned = _outline([((50, 50), (50, 150)), ((50, 150), (190, 150)), ((190, 150), (190, 50))])
+        assert np.array_equal(self._close(edges, cleaned), cleaned)
+
+    def test_gap_wider_than_the_share_is_left_open(self):
+        # A flat outline open over nearly all its bottom: the line would be most of the hole's
+        # perimeter, and nothing says it is one object.
+        edges, cleaned = _outline([((20, 120), (20, 100)), ((20, 100), (220, 100)), ((220, 100), (220, 120))])
+        assert np.array_equal(self._close(edges, cleaned), cleaned)
+
+    def test_two_outlines_are_not_joined(self):
+        # Two separate L-shaped corners facing each other: ends of different outlines.
+        edges, cleaned = _outline([((50, 150), (50, 50)), ((50, 50), (110, 50)),
+                                   ((190, 150), (190, 50)), ((190, 50), (130, 50))])
+        assert np.array_equal(self._close(edges, cleaned), cleaned)
+
+    def test_arch_holding_other_objects_is_not_filled(self):
+        # The floor or a wall seen between room lines holds objects (solid already): not one face.
+        edges, cleaned = _arch()
+        solid = cleaned.copy()
+        solid[70:130, 70:170] = 255
+        assert np.array_equal(self._close(edges, cleaned, solid), solid)
+
+    def test_nothing_to_close_returns_the_input(self):
+        edges, cleaned = _outline([((10, 10), (60, 10))])
+        solid = cleaned.copy()
+        assert self._close(edges, cleaned, solid) is solid
+
+    def test_bad_input(self):
+        edges, cleaned = _arch()
+        with pytest.raises(InputError, match="differ in shape"):
+            close_open_bottoms(edges, cleaned[:-1], cleaned, **_KW)
+        with pytest.raises(InputError, match="uint8"):
+            close_open_bottoms(edges.astype(bool), cleaned, cleaned, **_KW)

@@ -48,3 +48,28 @@ class TestUnfillRooms:
             return len(a) == len(b) and all(any(max(abs(u - v) for u, v in zip(p, q)) <= 4 for q in b) for p in a)
 
         assert near(sorted(_boxes(_wall_scene(closed=True))), sorted(_boxes(_wall_scene(closed=False))))
+
+
+def _dark_box_in_its_shadow() -> np.ndarray:
+    """A dark cabinet (x 120..259, y 90..199) on a mid-grey floor before a light wall, its foot
+    in a contact shadow as dark as itself that fades out over 30 px: its bottom edge is lost."""
+    rng = np.random.default_rng(0)
+    img = np.full((300, 400), 150, np.float32)
+    img[:100] = 200
+    for y in range(200, 230):
+        img[y, 110:270] = 48 + (150 - 48) * ((y - 200) / 30) ** 0.7
+    img[90:200, 120:260] = 45
+    img += rng.normal(0, 2, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+class TestOpenBottoms:
+    def test_dark_object_whose_foot_is_lost_in_its_shadow_is_found(self):
+        # Its outline is an arch open below (morphology.close_open_bottoms closes it).
+        objs = segment_objects(_dark_box_in_its_shadow())
+        found = [(tuple(int(v) for v in objs.components.boxes[lab]), int(objs.components.areas[lab]))
+                 for lab in objs.labels]
+        assert len(found) == 1
+        (x, y, w, h), area = found[0]
+        assert x <= 120 and y <= 90 and x + w >= 260 and y + h >= 200  # the whole cabinet ...
+        assert area <= 1.35 * 140 * 110  # ... and at most its shadow with it
