@@ -348,16 +348,22 @@ def close_open_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], sol
 def _not_crossing(on: NDArray[np.bool_], px: NDArray[np.int64], py: NDArray[np.int64], qx: NDArray[np.int64],
                   qy: NDArray[np.int64], *keys: NDArray[np.intp]) -> tuple[NDArray[np.intp], ...]:
     """``keys`` of the straight lines from (px, py) to (qx, qy) that cross no pixel of ``on``
-    away from their two ends (3 px each). Sampled every pixel along the longest line; the
-    cleaned outlines are 3 px wide or more, so none is stepped over."""
-    n = int(np.max(np.maximum(np.abs(qx - px), np.abs(qy - py)))) + 1
-    t = np.linspace(0.0, 1.0, n)[None, :]
-    steps = np.maximum(np.abs(qx - px), np.abs(qy - py))[:, None]
-    inner = (t * steps >= 3) & ((1.0 - t) * steps >= 3)
-    bx = np.rint(px[:, None] + t * (qx - px)[:, None]).astype(np.int64)
-    by = np.rint(py[:, None] + t * (qy - py)[:, None]).astype(np.int64)
-    free = ~(on[by, bx] & inner).any(axis=1)
-    return tuple(k[free] for k in keys)
+    away from their two ends (3 px each), sampled a pixel step at a time (all lines at once, a
+    chunk of them at a time)."""
+    steps = np.maximum(np.abs(qx - px), np.abs(qy - py))
+    n = int(steps.max()) + 1
+    k = np.arange(n)[None, :]
+    free = np.zeros(px.size, bool)
+    chunk = max(1, (1 << 20) // n)  # about a million samples at a time
+    for s in range(0, px.size, chunk):
+        c = slice(s, s + chunk)
+        st = np.maximum(steps[c, None], 1)
+        inner = (k >= 3) & (k <= steps[c, None] - 3)  # one sample a pixel step, ends left out
+        t = np.minimum(k, st) / st
+        bx = np.rint(px[c, None] + t * (qx - px)[c, None]).astype(np.int64)
+        by = np.rint(py[c, None] + t * (qy - py)[c, None]).astype(np.int64)
+        free[c] = ~(on[by, bx] & inner).any(axis=1)
+    return tuple(k_[free] for k_ in keys)
 
 
 def _arch_hole(hole: NDArray[np.bool_], bridge_bottom: int, bridge_length: float, min_solidity: float,

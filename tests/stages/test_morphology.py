@@ -8,6 +8,7 @@ from scipy import ndimage as ndi
 
 from fastiesi.errors import InputError
 from fastiesi.stages.morphology import (
+    _not_crossing,
     close_and_fill,
     close_open_bottoms,
     fill_holes,
@@ -294,3 +295,19 @@ class TestCloseOpenBottoms:
             close_open_bottoms(edges, cleaned[:-1], cleaned, **_KW)
         with pytest.raises(InputError, match="uint8"):
             close_open_bottoms(edges.astype(bool), cleaned, cleaned, **_KW)
+
+    def test_crossing_test_matches_a_line_walk(self):
+        # The vectorised, chunked test against walking each line a pixel step at a time.
+        rng = np.random.default_rng(1)
+        on = rng.random((120, 160)) < 0.01
+        px, qx = rng.integers(0, 160, 400), rng.integers(0, 160, 400)
+        py, qy = rng.integers(0, 120, 400), rng.integers(0, 120, 400)
+        (got,) = _not_crossing(on, px, py, qx, qy, np.arange(400))
+        want = []
+        for i in range(400):
+            n = max(abs(qx[i] - px[i]), abs(qy[i] - py[i]))
+            path = [(int(np.rint(py[i] + (qy[i] - py[i]) * k / n)), int(np.rint(px[i] + (qx[i] - px[i]) * k / n)))
+                    for k in range(3, n - 2)]
+            if not any(on[y, x] for y, x in path):
+                want.append(i)
+        assert list(got) == want
