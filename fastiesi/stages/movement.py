@@ -133,10 +133,20 @@ class _Frames:
     regions: DepthRegions
     pre_smooth: NDArray[np.uint8] = field(init=False)
     post_smooth: NDArray[np.uint8] = field(init=False)
+    # Each frame's room_edges (.walls), made on first need.
+    _pre_lines: list[NDArray[np.uint8]] = field(init=False, default_factory=list)
+    _post_lines: list[NDArray[np.uint8]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
         object.__setattr__(self, "post_smooth", smooth(self.post_gray))
+
+    def on_wall(self, box: tuple[int, int, int, int], cfg: Config) -> bool:
+        """Whether what stands in ``box`` hangs on a wall (:func:`_hangs_on_wall`) as either
+        frame shows it: the line under a window can be hidden in one frame by a cabinet that
+        moved away in the other."""
+        return (_hangs_on_wall(box, self.pre_gray, self.pre, self._pre_lines, cfg)
+                or _hangs_on_wall(box, self.post_gray, self.post, self._post_lines, cfg))
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,9 +195,11 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
                 high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None,
-                shelf: NDArray[np.bool_] | None = None, *, post_side: bool = False) -> list[_Candidate]:
+                shelf: NDArray[np.bool_] | None = None, *, post_side: bool = False,
+                frames: _Frames | None = None) -> list[_Candidate]:
     """The objects of one frame (``post_side``: the post one) to track: classed (3.1, Table 1),
-    less those under a removed person and the wall features, each marked changed or not."""
+    less those under a removed person and the wall features, each marked changed or not. A wall
+    feature is judged in both ``frames`` where given (:meth:`_Frames.on_wall`), else in its own."""
     comps = frame.components
     out = []
     lines: list[NDArray[np.uint8]] = []  # the frame's room_edges, made on first need
@@ -202,7 +214,9 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if cls != "small_objects" and _hangs_on_wall(box, post if post_side else pre, frame, lines, cfg):  # type: ignore[arg-type]
+        if cls != "small_objects" and (
+                frames.on_wall(box, cfg) if frames is not None  # type: ignore[arg-type]
+                else _hangs_on_wall(box, post if post_side else pre, frame, lines, cfg)):  # type: ignore[arg-type]
             # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
             # wall feature (background) or, when it changed, goods on a wall shelf welded into
             # one blob (small objects, as on shelving, 4.3).
@@ -437,7 +451,9 @@ def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post
         if not static:  # what stayed is no object (a floor patch, a seam): the blob moved whole
             whole.append(c)
             continue
-        held += [replace(p, high=c.high, changed=False) for p in static]
+        # What stayed is a wall feature, as a candidate would be (a window a cabinet stood before).
+        held += [replace(p, high=c.high, changed=False) for p in static
+                 if p.object_class == "small_objects" or not frames.on_wall(p.box, cfg)]
         moving = _blobs(split.moving.astype(np.uint8) * np.uint8(255), frames.regions, cfg, offset=(x, y))
         moved += [(replace(p, high=c.high), split.shift) for p in moving]
     return whole, held, moved
@@ -923,9 +939,10 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     if exclude is not None and exclude.shape != pre_gray.shape:
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
     shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, post_side=True)
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames=frames)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, post_side=True,
+                         frames=frames)
     pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints, frames)
