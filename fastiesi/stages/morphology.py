@@ -222,9 +222,8 @@ def line_ends(edges: NDArray[np.uint8]) -> tuple[NDArray[np.intp], NDArray[np.in
     if found is None:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
     xs, ys = found[:, 0, 0].astype(np.intp), found[:, 0, 1].astype(np.intp)
-    H, W = thin.shape
-    ring = np.stack([thin[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)]
-                     * ((ys + dy >= 0) & (ys + dy < H) & (xs + dx >= 0) & (xs + dx < W)) for dy, dx in _RING], axis=1)
+    padded = cv2.copyMakeBorder(thin, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    ring = np.stack([padded[ys + 1 + dy, xs + 1 + dx] for dy, dx in _RING], axis=1)
     rises = ((ring == 0) & (np.roll(ring, -1, axis=1) == 1)).sum(axis=1)
     end = rises == 1
     return ys[end], xs[end]
@@ -267,20 +266,21 @@ def close_open_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], sol
     # An arch ends at its feet: lines that end there come from above or aside; one that goes on
     # right below (within 2 px) ends at its top, never a gap's side.
     H, W = solid.shape
+    padded = cv2.copyMakeBorder(edges, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
     below = np.zeros(ys.size, bool)
     for dy in (1, 2):
         for dx in (-1, 0, 1):
-            inside = (ys + dy < H) & (xs + dx >= 0) & (xs + dx < W)
-            below |= inside & (edges[np.minimum(ys + dy, H - 1), np.clip(xs + dx, 0, W - 1)] > 0)
+            below |= padded[ys + 2 + dy, xs + 2 + dx] > 0
     ys, xs = ys[~below], xs[~below]
     if ys.size < 2:
         return solid
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(cleaned, 8, cv2.CV_32S, cv2.CCL_GRANA)
     # The median rounds the outline's tips off: an end belongs to the component within 2 px.
+    around = cv2.copyMakeBorder(labels, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
     owner = np.zeros(ys.size, np.int32)
-    for dy in range(-2, 3):
-        for dx in range(-2, 3):
-            owner = np.maximum(owner, labels[np.clip(ys + dy, 0, H - 1), np.clip(xs + dx, 0, W - 1)])
+    for dy in range(5):
+        for dx in range(5):
+            owner = np.maximum(owner, around[ys + dy, xs + dx])
     out = None
     for lab in np.unique(owner[owner > 0]):
         sel = np.flatnonzero(owner == lab)
