@@ -284,6 +284,11 @@ class TestCloseOpenBottoms:
         solid[70:130, 70:170] = 255
         assert np.array_equal(self._close(edges, cleaned, solid), solid)
 
+    def test_zero_gap_share_switches_it_off(self):
+        edges, cleaned = _arch()
+        solid = cleaned.copy()
+        assert close_open_bottoms(edges, cleaned, solid, min_area=141, min_solidity=0.8, max_gap_share=0.0) is solid
+
     def test_nothing_to_close_returns_the_input(self):
         edges, cleaned = _outline([((10, 10), (60, 10))])
         solid = cleaned.copy()
