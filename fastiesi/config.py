@@ -442,15 +442,6 @@ class MovementConfig:
         "choice: paper 4.3 separates shelves from fallen objects; the shelf area is the pre "
         "frame's clustered foreground closed by a 31x31 square (goods and boards close together)",
     )
-    shelf_still_there_fraction: float = _f(
-        0.7,
-        "choice: paper 4.3 counts the furniture-sized blobs of high-complexity regions that "
-        "changed; a shelving bay changes wherever its goods moved, up to about a third of it, and is "
-        "still there when at least 70 % of its pixels are unchanged in place and 70 % of its outline "
-        "is still an edge (a stricter still_there_fraction: a real topple or shift changes most of "
-        "an object; calibrated on seeds 0-7, 40-43, 100-103 and 200-203, where bays read 0.72-0.83 "
-        "and 0.77-0.88, moved furniture 0.10-0.65)",
-    )
     still_there_fraction: float = _f(
         0.5,
         "choice: paper 4.2.3 counts an object present before and absent after as moved; one "

@@ -874,11 +874,6 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         hit_pre, held, moves = _split_welded(hit_pre, frames, cfg)
         out += [_unmoved(p, "high") for p in held]
         out += [_tracked_by_shift(p, d, "high", cfg) for p, d in moves]
-        # A furniture-sized blob no shift splits, still where it stood though it changed, is a
-        # shelving bay whose goods moved (their saliency blobs were claimed by it): not moved.
-        bays = [p for p in hit_pre if p.object_class != "small_objects" and _bay_still_there(p, frames, cfg)]
-        out += [_unmoved(p, "high") for p in bays]
-        hit_pre = [p for p in hit_pre if not any(p is b for b in bays)]
     out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "high")
             for p in hit_pre]
     for c in changes.fallen:  # where it came from is found, if at all, by _pair_far
@@ -889,21 +884,6 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, after.box, g.centroid, after.centroid,
                                  True, False, "high"))
     return out
-
-
-def _bay_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
-    """Whether a furniture-sized blob of a high-complexity region (a shelving bay, most often)
-    is still where it stood although it changed: most of its pixels unchanged in place and most
-    of its outline still an edge, by ``shelf_still_there_fraction`` (stricter than
-    :func:`_mostly_still_there`'s half: goods crowding a bay change up to a third of it)."""
-    if c.label >= 1 << 20:
-        return False
-    m, _ = frames.pre.components.mask(c.label)
-    share = cfg.movement.shelf_still_there_fraction
-    if _agreement(c.box, m, (0, 0), frames, cfg) < share:
-        return False
-    kept = _outline_kept(c, frames)
-    return kept is not None and kept[0] >= share
 
 
 def _contains(box: tuple[int, int, int, int], pt: tuple[float, float]) -> bool:
