@@ -333,7 +333,8 @@ def close_open_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], sol
             trials += 1
             trial = lines.copy()
             cv2.line(trial, p, q, 255, 3)
-            hole = (fill_holes(trial) > 0) & (before == 0) & (trial == 0)
+            filled = fill_holes(trial)
+            hole = (filled > 0) & (before == 0) & (trial == 0)
             area = int(hole.sum())
             length = float(np.hypot(p[0] - q[0], p[1] - q[1]))
             if area < min_area or not _arch_hole(hole, max(p[1], q[1]), length, min_solidity, max_gap_share):
@@ -343,7 +344,7 @@ def close_open_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], sol
             if out is None:
                 out = solid.copy()
             out[y0:y1, x0:x1][hole | ((trial > 0) & (lines == 0))] = 255
-            lines, before = trial, fill_holes(trial)
+            lines, before = trial, filled
             used |= {i, j}
     return solid if out is None else out
 

@@ -194,15 +194,13 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
-                high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None = None,
-                shelf: NDArray[np.bool_] | None = None, *, post_side: bool = False,
-                frames: _Frames | None = None) -> list[_Candidate]:
+                high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None,
+                shelf: NDArray[np.bool_] | None, frames: _Frames, *, post_side: bool = False) -> list[_Candidate]:
     """The objects of one frame (``post_side``: the post one) to track: classed (3.1, Table 1),
-    less those under a removed person and the wall features, each marked changed or not. A wall
-    feature is judged in both ``frames`` where given (:meth:`_Frames.on_wall`), else in its own."""
+    less those under a removed person and the wall features (judged in both frames,
+    :meth:`_Frames.on_wall`), each marked changed or not."""
     comps = frame.components
     out = []
-    lines: list[NDArray[np.uint8]] = []  # the frame's room_edges, made on first need
     for lab, cls, region, m in _classified(frame, regions, cfg):
         box = tuple(int(v) for v in comps.boxes[lab])
         cx, cy = (float(v) for v in comps.centroids[lab])
@@ -214,9 +212,7 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if cls != "small_objects" and (
-                frames.on_wall(box, cfg) if frames is not None  # type: ignore[arg-type]
-                else _hangs_on_wall(box, post if post_side else pre, frame, lines, cfg)):  # type: ignore[arg-type]
+        if cls != "small_objects" and frames.on_wall(box, cfg):  # type: ignore[arg-type]
             # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
             # wall feature (background) or, when it changed, goods on a wall shelf welded into
             # one blob (small objects, as on shelving, 4.3).
@@ -940,9 +936,9 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
     shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames=frames)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, post_side=True,
-                         frames=frames)
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames,
+                         post_side=True)
     pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
                         pre_keypoints, post_keypoints, frames)

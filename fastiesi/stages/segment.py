@@ -1,9 +1,9 @@
 """Object segmentation of one frame for low-complexity images (paper 4.2.1-4.2.3).
 
 edges (adaptive multi-scale Canny) -> 3x3 dilation -> region-adaptive median -> nested closings
-with hole filling -> outlines open at the bottom closed -> 3x3 erosion (the paper's "refined by corrosion", undoing the dilation so
-areas are the objects' own) -> an opening that detaches thin lines (wall/floor seams touching an
-object) -> 8-connected components -> length and line screens.
+with hole filling -> outlines open at the bottom closed -> 3x3 erosion (the paper's "refined by
+corrosion", undoing the dilation so areas are the objects' own) -> an opening that detaches thin
+lines (wall/floor seams touching an object) -> 8-connected components -> length and line screens.
 """
 
 from __future__ import annotations
