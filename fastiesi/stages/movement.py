@@ -853,15 +853,14 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
 def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
                frames: _Frames | None = None, post_c: list[_Candidate] | None = None) -> list[TrackedObject]:
     out: list[TrackedObject] = []
-    claimed: set[int] = set()
+    hits: dict[int, list[int]] = {}  # pre candidate label -> labels of the change blobs it claims
     hit_pre: list[_Candidate] = []
     for p in pre_c:
         hit = [c for c in changes.moving if _iou(p.box, c.box) > 0 or _contains(p.box, c.centroid)]
         moved = bool(hit) and p.changed
-        if post_c is not None and p.changed and not any(_iou(p.box, q.box) > 0 for q in post_c):
-            moved = True  # nothing left where it stood: gone (4.2.3), saliency or not
-        if moved:
-            claimed.update(c.label for c in hit)
+        gone = post_c is not None and p.changed and not any(_iou(p.box, q.box) > 0 for q in post_c)
+        if moved or gone:  # gone: nothing left where it stood (4.2.3), saliency or not
+            hits[p.label] = [c.label for c in hit]
             hit_pre.append(p)
             continue
         out.append(_unmoved(p, "high"))
@@ -870,6 +869,14 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         hit_pre, held, moves = _split_welded(hit_pre, frames, cfg)
         out += [_unmoved(p, "high") for p in held]
         out += [_tracked_by_shift(p, d, "high", cfg) for p, d in moves]
+        # Left whole and not gone, a furniture-sized blob whose change is all goods-sized stayed.
+        stayed = [p for p in hit_pre if post_c is not None and any(_iou(p.box, q.box) > 0 for q in post_c)
+                  and _changed_only_goods(p, frames, cfg)]
+        out += [_unmoved(p, "high") for p in stayed]
+        for p in stayed:  # its change blobs are the goods that moved: counted below
+            del hits[p.label]
+        hit_pre = [p for p in hit_pre if p not in stayed]
+    claimed = {lab for labs in hits.values() for lab in labs}
     out += [TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "high")
             for p in hit_pre]
     for c in changes.fallen:  # where it came from is found, if at all, by _pair_far
@@ -880,6 +887,28 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, after.box, g.centroid, after.centroid,
                                  True, False, "high"))
     return out
+
+
+def _changed_only_goods(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a furniture-sized pre object changed only in goods-sized islands: no connected
+    patch of its pixels that changed in place (smoothed frames beyond half the change level, as
+    :func:`_pixels_still_there` reads them) is bigger than a small object of its depth region
+    (Table 1).
+
+    Furniture that went, toppled or slid leaves its whole vacated part changed, one patch at
+    least a light furniture's size; a shelving bay that the segmentation took for furniture
+    changes only where goods on it shifted, each of them a small object (4.3), and has not moved
+    (its goods' change blobs count instead).
+    """
+    if c.object_class not in ("furniture", "heavy_furniture") or c.label >= 1 << 20:
+        return False
+    x, y, w, h = c.box
+    m, _ = frames.pre.components.mask(c.label)
+    d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])
+    changed = ((d > cfg.movement.saliency_diff_binarize // 2) & m).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
+    return classify_area(float(largest), c.region, config=cfg.classify) in ("noise", "small_objects")
 
 
 def _contains(box: tuple[int, int, int, int], pt: tuple[float, float]) -> bool:

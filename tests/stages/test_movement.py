@@ -466,6 +466,45 @@ class TestHighPath:
         assert any(not o.moved and o.bbox_before is not None and o.bbox_before[0] > 450 for o in r.objects)
 
 
+    @staticmethod
+    def _bay_with_goods(toppled: bool) -> list:
+        """A 230x200 px shelving bay (central: heavy-furniture-sized) holding six goods on two
+        boards; between the frames every good slides 25 px along its board (the saliency differs
+        where each was and is) or, ``toppled``, the whole unit lies on its side instead."""
+        base = _floor(3)
+        pre = base.copy()
+        cv2.rectangle(pre, (250, 250), (480, 450), 90, -1)
+        post = pre.copy()
+        pre_sal = np.zeros_like(pre)
+        post_sal = pre_sal.copy()
+        for y in (270, 350):
+            for x in (262, 332, 402):
+                cv2.rectangle(pre, (x, y), (x + 30, y + 50), 30, -1)
+                cv2.rectangle(post, (x + 25, y), (x + 55, y + 50), 30, -1)
+                post_sal[y:y + 51, x:x + 56] = 200
+        if toppled:
+            post = base.copy()
+            cv2.rectangle(post, (250, 350), (530, 450), 90, -1)
+        high = np.ones(pre.shape, bool)
+        return detect_movement(pre, post, segment_objects(pre, high_mask=high), segment_objects(post, high_mask=high),
+                               pre_saliency=pre_sal, post_saliency=post_sal, high_mask=high,
+                               regions=DepthRegions(pre.shape)).objects
+
+    def test_bay_whose_goods_slid_stays_and_its_goods_moved(self):
+        # Each changed patch of the bay is goods-sized (a small object of the central region):
+        # the bay did not move, the goods' change blobs count as the moves.
+        objects = self._bay_with_goods(toppled=False)
+        bay = [o for o in objects if o.object_class == "heavy_furniture"]
+        assert len(bay) == 1 and not bay[0].moved and bay[0].bbox_after == bay[0].bbox_before
+        assert sum(o.moved for o in objects) == 3  # one change blob per pair of neighbouring goods
+        assert all(o.bbox_before is not None and o.bbox_before[1] >= 265 for o in objects if o.moved)
+
+    def test_toppled_unit_has_moved(self):
+        # Its vacated upper part is one changed patch far beyond a small object's size.
+        objects = self._bay_with_goods(toppled=True)
+        assert [(o.object_class, o.moved) for o in objects] == [("heavy_furniture", True)]
+
+
 class TestWorkedExamples:
     def test_table4_example(self):
         # Table 4 as extracted reads "Mobile quantity 39400 / total 661272 / percentage 0.591
