@@ -60,6 +60,7 @@ from .segment import FrameObjects
 from .walls import hangs_on_wall, room_edges
 from .welded import (
     find_gone,
+    find_turned_origin,
     inside_of,
     is_plain,
     masked_ncc,
@@ -1035,36 +1036,71 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
     mv = cfg.movement
     hosts = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
     pieces = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None and o.path == "low"]
-    if not hosts or not pieces:
+    if not pieces:
         return objects
     h = frames.pre_gray.shape[0]
     found: dict[int, list[tuple[TrackedObject, Shift]]] = {}
+    traced: dict[int, TrackedObject] = {}  # pieces that left a blob which stayed
     for q in pieces:
         bx, by, bw, bh = q.bbox_after  # type: ignore[misc]
-        if not any(q.area < g.area for g in hosts):
-            continue
         m = frames.post.mask[by:by + bh, bx:bx + bw] > 0
         r = int(mv.shift_pair_reach * max(bw, bh))
         d = find_gone(m, (bx, by, bw, bh), frames.post_smooth, frames.pre_smooth, reach=(r, h, r, r),
                       min_ncc=mv.same_object_ncc)
-        if d is None or float(np.hypot(*d)) <= mv.moved_min_displacement_px:
+        if d is None:
+            # What fell often lands on its side: its look turned a quarter, from above only.
+            turned = find_turned_origin(m, (bx, by, bw, bh), frames.post_smooth, frames.pre_smooth,
+                                        reach=(r, h, r, 0), min_ncc=mv.same_object_ncc)
+            if turned is not None and _stood_in_pre(*turned, frames, cfg):
+                origin, om = turned
+                ys, xs = np.nonzero(om)
+                c_before = (origin[0] + float(xs.mean()), origin[1] + float(ys.mean()))
+                traced[id(q)] = replace(q, bbox_before=origin, centroid_before=c_before,
+                                        fell=_fell(origin, c_before, q.centroid_after, cfg))  # type: ignore[arg-type]
+            continue
+        if float(np.hypot(*d)) <= mv.moved_min_displacement_px:
             continue
         origin = _shifted_box(q.bbox_after, d)  # type: ignore[arg-type]
         host = next((g for g in hosts if q.area < g.area and _mostly_inside(origin, g.bbox_before)), None)  # type: ignore[arg-type]
         if host is not None:
             found.setdefault(id(host), []).append((q, d))
-    if not found:
+        elif _stood_in_pre(origin, m, frames, cfg):
+            # It was welded into a blob that stayed (the shelf it stood on): the blob keeps its
+            # place, the piece is tracked from where it stood.
+            c_before = (q.centroid_after[0] + d[0], q.centroid_after[1] + d[1])  # type: ignore[index]
+            traced[id(q)] = replace(q, bbox_before=origin, centroid_before=c_before,
+                                    fell=_fell(origin, c_before, q.centroid_after, cfg))  # type: ignore[arg-type]
+    if not found and not traced:
         return objects
     taken = {id(q) for parts in found.values() for q, _ in parts}
     out: list[TrackedObject] = []
     for o in objects:
         if id(o) in taken:
             continue
+        if id(o) in traced:
+            out.append(traced[id(o)])
+            continue
         if id(o) not in found:
             out.append(o)
             continue
         out += _host_in_pieces(o, found[id(o)], frames, cfg)
     return out
+
+
+def _stood_in_pre(origin: tuple[int, int, int, int], mask: NDArray[np.bool_], frames: _Frames, cfg: Config) -> bool:
+    """Whether an appeared object whose look was found back in the pre frame at ``origin``
+    (:func:`.welded.find_gone`, :func:`.welded.find_turned_origin`: the pre frame shows it
+    there, the post frame no longer does), with its ``mask`` laid there, stood as part of a
+    segmented pre object: its pixels there are mostly pre foreground (``covered_fraction``)."""
+    x, y, w, h = origin
+    H, W = frames.pre.mask.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(W, x + w), min(H, y + h)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    own = mask[y0 - y:y1 - y, x0 - x:x1 - x]
+    if not own.any():
+        return False
+    return float((frames.pre.mask[y0:y1, x0:x1] > 0)[own].mean()) >= cfg.movement.covered_fraction
 
 
 def _host_in_pieces(host: TrackedObject, parts: list[tuple[TrackedObject, Shift]], frames: _Frames,

@@ -317,6 +317,8 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     static_part = mask & ~moving_part
     if not moving_part.any() or not static_part.any():
         return None
+    if _nothing_arrived(moving_part, box, own, other, d, level, min_seed_px):
+        return None
     # Each part is checked over itself grown 2 px (its outline), less the other part, and the
     # static part less where the moving part now stands in the other frame (it is hidden there).
     k5 = np.ones((5, 5), np.uint8)
@@ -327,6 +329,84 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
             or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
         return None
     return MotionSplit(d, moving_part, static_part)
+
+
+def _check_search(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+                  other: NDArray[np.uint8]) -> None:
+    """The searches' inputs: two alike 2-D frames and a mask the box's size."""
+    if own.shape != other.shape or own.ndim != 2:
+        raise InputError(f"frames must be 2-D and alike, got {own.shape} and {other.shape}")
+    if mask.shape != (box[3], box[2]):
+        raise InputError(f"mask shape {mask.shape} differs from the box's {(box[3], box[2])}")
+
+
+def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+                       other: NDArray[np.uint8], *, reach: tuple[int, int, int, int],
+                       min_ncc: float = 0.8) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
+    """Where an object lying in ``own`` stood in ``other`` turned a quarter either way: what
+    falls often lands on its side, and then no shift of its look finds where it came from
+    (:func:`find_gone`).
+
+    Its pixels, turned by 90 degrees each way, are searched in ``other``
+    within ``reach`` (left, up, right, down, pixels past the box). A place holds under the same
+    tests as :func:`find_gone`'s: its inside correlates at least ``min_ncc`` with ``other``
+    there, it has texture, and ``own`` showed something else there (it left that place).
+
+    Returns
+    -------
+    (box, mask) or None
+        The place in ``other`` (x, y, w, h) and the object's turned mask on it; of the two turns,
+        the one that correlates best.
+    """
+    _check_search(mask, box, own, other)
+    if not mask.any():
+        return None
+    x, y, w, h = box
+    H, W = own.shape
+    left, up, right, down = reach
+    best: tuple[float, tuple[int, int, int, int], NDArray[np.bool_]] | None = None
+    for k in (1, 3):
+        # Its own pixels only: the ring round it shows where it landed, not where it stood.
+        template = np.ascontiguousarray(np.rot90(own[y:y + h, x:x + w], k))
+        turned = np.ascontiguousarray(np.rot90(mask, k))  # (w, h): a quarter turn swaps the sides
+        wx0, wy0 = max(0, x - left), max(0, y - up)
+        wx1, wy1 = min(W, x + w + right), min(H, y + h + down)
+        if wx1 - wx0 < h or wy1 - wy0 < w:
+            continue
+        score = _scores(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8), None)
+        py, px = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[py, px] <= 0:
+            continue
+        ox, oy = wx0 + int(px), wy0 + int(py)
+        sel = inside_of(turned)
+        there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
+        if not sel.any() or is_plain(template[sel]):
+            continue
+        v = ncc(template[sel], there[sel])
+        # It correlates there, and something else stands there now: it left that place.
+        if v < min_ncc or ncc(before[sel], there[sel]) >= min_ncc:
+            continue
+        if best is None or v > best[0]:
+            best = (v, (ox, oy, h, w), turned)
+    return None if best is None else (best[1], best[2])
+
+
+def _nothing_arrived(moving: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+                     other: NDArray[np.uint8], d: tuple[int, int], level: int, min_px: int) -> bool:
+    """Whether the ground the moving part claims to have reached ``d`` away (where it stands in
+    the other frame, less its own place) looked the same in its own frame: mostly (over half)
+    within half the change level. Then an identical object already stood there (the twin of a
+    vase that fell off the shelf beside it), and the part did not go there. With fewer than
+    ``min_px`` such pixels (a shift within itself) nothing can be told, and False is returned."""
+    h, w = moving.shape
+    self_at_d, _ = shifted_crop(moving.astype(np.uint8), (0, 0, w, h), d)
+    own_at_d, valid_own = shifted_crop(own, box, d)
+    other_at_d, valid_other = shifted_crop(other, box, d)
+    new = moving & (self_at_d == 0) & valid_own & valid_other
+    if int(new.sum()) < min_px:
+        return False
+    same = np.abs(own_at_d[new].astype(np.int16) - other_at_d[new]) <= level // 2
+    return float(same.mean()) > 0.5
 
 
 def _explained(moving: NDArray[np.bool_], unchanged: NDArray[np.bool_], d: tuple[int, int],
@@ -379,13 +459,10 @@ def find_gone(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDAr
     -------
     (dx, dy) or None
     """
-    if own.shape != other.shape or own.ndim != 2:
-        raise InputError(f"frames must be 2-D and alike, got {own.shape} and {other.shape}")
-    x, y, w, h = box
-    if mask.shape != (h, w):
-        raise InputError(f"mask shape {mask.shape} differs from the box's {(h, w)}")
+    _check_search(mask, box, own, other)
     if not mask.any():
         return None
+    x, y, w, h = box
     d = _best_shift(mask, box, own, other, reach)
     if d is None or d == (0, 0):
         return None

@@ -334,6 +334,34 @@ class TestTraceAppeared:
                             True, False, "low")
         assert _trace_appeared([gone, new], frames, DEFAULT_CONFIG) == [gone, new]
 
+    @pytest.mark.parametrize("turned", [False, True])
+    def test_object_fallen_from_a_blob_that_stayed_is_a_fall(self, turned):
+        # The vase stood on a wall shelf, welded with the board into one blob that stays (it is
+        # unmoved, not gone); it lands on the floor far below, upright or on its side. Its look is
+        # found back on the shelf: it is tracked from there, and it fell.
+        from fastiesi.stages.movement import TrackedObject, _Frames, _trace_appeared
+
+        pre, post = _floor(1), _floor(1)
+        for img in (pre, post):
+            cv2.rectangle(img, (150, 150), (349, 159), 60, -1)  # the board
+        self._vase(pre, 200, 100)
+        if turned:
+            upright = np.full((50, 30), 150, np.uint8)
+            self._vase(upright, 0, 0)
+            post[450:480, 260:310] = np.rot90(upright)
+        else:
+            self._vase(post, 260, 430)
+        box = (260, 450, 50, 30) if turned else (260, 430, 30, 50)
+        frames = _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape))
+        shelf = TrackedObject("light_furniture", "far", 8000, (150, 100, 200, 60), (150, 100, 200, 60),
+                              (250.0, 140.0), (250.0, 140.0), False, False, "low")
+        landed = TrackedObject("small_objects", "near", 1500, None, box, None,
+                               (box[0] + box[2] / 2, box[1] + box[3] / 2), True, False, "low")
+        out = _trace_appeared([shelf, landed], frames, DEFAULT_CONFIG)
+        assert out[0] == shelf
+        assert out[1].fell and out[1].bbox_before is not None
+        assert abs(out[1].bbox_before[0] - 200) <= 2 and abs(out[1].bbox_before[1] - 100) <= 2
+
 
 class TestInPlace:
     @staticmethod

@@ -14,6 +14,7 @@ from fastiesi.stages.segment import segment_objects
 from fastiesi.stages.welded import (
     _explained,
     find_gone,
+    find_turned_origin,
     masked_ncc,
     motion_split,
     ncc,
@@ -133,6 +134,22 @@ class TestMotionSplit:
         cv2.rectangle(post, (300, 190), (340, 229), 140, 2)
         box = (200, 60, 60, 180)
         assert motion_split(np.ones((180, 60), bool), box, smooth(pre), smooth(post), reach_lengths=3) is None
+
+    def test_twin_that_stood_there_is_not_where_it_went(self):
+        # Two like boxes on a wall shelf, welded with it into one blob; the right one falls out
+        # of the blob. It matches its twin's place, but the twin stood there before too.
+        rng = np.random.default_rng(4)
+        pre = np.full((H, W), 170, np.uint8)
+        cv2.rectangle(pre, (100, 120), (299, 129), 70, -1)  # the shelf board
+        post = pre.copy()
+        for img, xs in ((pre, (130, 190)), (post, (130,))):
+            for x in xs:
+                _textured_box(img, x, 98)
+        pre, post = (np.clip(f + rng.normal(0, 3, f.shape), 0, 255).astype(np.uint8) for f in (pre, post))
+        blob = _mask([(100, 120, 200, 10), (130, 98, 30, 22), (190, 98, 30, 22)])
+        x, y, w, h = box = _box(blob)
+        assert motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
+                            other_objects=_mask([(100, 120, 200, 10), (130, 98, 30, 22)]).astype(np.uint8)) is None
 
     def test_bad_input(self):
         pre, post = _frames()
@@ -293,6 +310,43 @@ class TestFindGone:
             find_gone(np.ones((3, 3), bool), (0, 0, 30, 22), pre, pre, reach=10)
         with pytest.raises(InputError, match="2-D"):
             find_gone(np.ones((22, 30), bool), (0, 0, 30, 22), pre, pre[:-1], reach=10)
+
+
+class TestFindTurnedOrigin:
+    """From the post frame back to the pre one: where a box that landed on its side stood."""
+
+    def _frames(self, *, twin: bool = False) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+        pre, post = TestFindGone._floor(self, 1), TestFindGone._floor(self, 2)
+        _textured_box(pre, 200, 30)  # 30 x 22, stood up here
+        upright = np.full((22, 30), 120, np.uint8)
+        _textured_box(upright, 0, 0)
+        post[240:270, 215:237] = np.rot90(upright)  # landed turned: 22 x 30
+        if twin:
+            _textured_box(post, 200, 30)  # an identical box still stands where it was
+        return pre, post, (215, 240, 22, 30)
+
+    def test_a_box_that_landed_on_its_side_is_found_where_it_stood(self):
+        pre, post, box = self._frames()
+        found = find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 300, 60, 0))
+        assert found is not None
+        origin, mask = found
+        assert abs(origin[0] - 200) <= 1 and abs(origin[1] - 30) <= 1 and origin[2:] == (30, 22)
+        assert mask.shape == (22, 30) and mask.all()
+
+    def test_not_found_where_a_twin_still_stands(self):
+        pre, post, box = self._frames(twin=True)
+        assert find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 300, 60, 0)) is None
+
+    def test_not_found_below_the_reach(self):
+        pre, post, box = self._frames()
+        assert find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 100, 60, 0)) is None
+
+    def test_bad_input(self):
+        pre = TestFindGone._floor(self)
+        with pytest.raises(InputError, match="mask shape"):
+            find_turned_origin(np.ones((3, 3), bool), (0, 0, 30, 22), pre, pre, reach=(10, 10, 10, 10))
+        with pytest.raises(InputError, match="2-D"):
+            find_turned_origin(np.ones((22, 30), bool), (0, 0, 30, 22), pre, pre[:-1], reach=(10, 10, 10, 10))
 
 
 class TestTrackGone:
