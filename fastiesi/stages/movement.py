@@ -213,7 +213,7 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if cls != "small_objects" and frames.on_wall(box, cfg):  # type: ignore[arg-type]
+        if cls != "small_objects" and frames.on_wall(_body_box(m, box, cfg), cfg):  # type: ignore[arg-type]
             # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
             # wall feature (background) or, when it changed, goods on a wall shelf welded into
             # one blob (small objects, as on shelving, 4.3).
@@ -224,13 +224,36 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
     return out
 
 
+def _opened(mask: NDArray[np.uint8], k: int) -> NDArray[np.uint8]:
+    """``mask`` opened by a k x k square, nothing beyond the frame: a band running off the edge
+    is as thin there as anywhere."""
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                            borderValue=0)
+
+
+def _body_box(mask: NDArray[np.bool_], box: tuple[int, int, int, int], cfg: Config) -> tuple[int, int, int, int]:
+    """The box of an object's body: its mask less what is thinner than a line (4.2.3's line
+    width, opened away), e.g. the skirting board welded to a door's foot and running off to the
+    frame's edge, which would put the strips beside the door beyond the frame. The whole box
+    when nothing that thick is left."""
+    k = cfg.movement.max_line_width_px
+    body = _opened(mask.astype(np.uint8), k)
+    if not body.any():
+        return box
+    bx, by, bw, bh = cv2.boundingRect(body)
+    return box[0] + bx, box[1] + by, bw, bh
+
+
 def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
                    lines: list[NDArray[np.uint8]], cfg: Config) -> bool:
     """:func:`.walls.hangs_on_wall` with the movement constants: strips a line's width (4.2.3)
     wide, the foot within twice the segmentation's jitter, wall and floor apart by the change
     level (4.3); ``lines`` holds the frame's :func:`.walls.room_edges` once made."""
     if not lines:
-        lines.append(room_edges(frame.edges, frame.mask))
+        # The room's lines are read past the objects' bodies only: a wall line or skirting board
+        # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
+        k = cfg.movement.max_line_width_px
+        lines.append(room_edges(frame.edges, _opened(frame.mask, k)))
     mv = cfg.movement
     return hangs_on_wall(gray, lines[0], box, strip=mv.max_line_width_px, tolerance=int(2 * mv.moved_min_displacement_px),
                          step=mv.saliency_diff_binarize, fill=mv.wall_line_fill)

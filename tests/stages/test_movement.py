@@ -296,6 +296,33 @@ class TestWallFeatures:
         assert not any(o.bbox_before is not None and o.bbox_before[1] + o.bbox_before[3] < 200 for o in objs)
         assert any(o.moved and o.bbox_before is not None and abs(o.bbox_before[0] - 90) <= 3 for o in objs)
 
+    def test_door_welded_to_the_skirting_that_runs_off_the_frame_hangs_on_the_wall(self):
+        # A door stands on the back wall's foot; right of it the skirting runs to the frame's
+        # edge, a dark band the segmentation welded to the door. The door's box runs to the edge,
+        # so no strip beside it is in the frame, and the skirting beside the door is the door's
+        # mask, not a room line. Its body (less what is thinner than a line) is the door, and the
+        # room's lines are read past the objects' bodies: the skirting beside it is the wall line.
+        from types import SimpleNamespace
+
+        from fastiesi.stages.movement import _body_box, _hangs_on_wall
+
+        rng = np.random.default_rng(5)
+        img = np.full((600, 800), 190, np.uint8)
+        img[260:] = 120
+        cv2.line(img, (0, 259), (799, 259), 60, 3)  # the skirting
+        cv2.rectangle(img, (500, 110), (559, 261), 70, -1)  # the door
+        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+        mask = np.zeros_like(img)
+        mask[110:262, 500:560] = 255
+        mask[256:263, 560:] = 255  # the skirting welded to it, to the frame's edge
+        frame = SimpleNamespace(edges=cv2.Canny(img, 20, 60), mask=mask)
+        door = mask[110:263, 500:] > 0
+        box = (500, 110, 300, 153)
+        body = _body_box(door, box, DEFAULT_CONFIG)
+        assert abs(body[0] - 500) <= 1 and abs(body[2] - 60) <= 2 and abs(body[1] + body[3] - 262) <= 1
+        assert _hangs_on_wall(body, img, frame, [], DEFAULT_CONFIG)
+        assert not _hangs_on_wall(box, img, frame, [], DEFAULT_CONFIG)
+
 
 class TestTraceAppeared:
     @staticmethod
