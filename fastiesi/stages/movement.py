@@ -247,8 +247,10 @@ def _body_box(mask: NDArray[np.bool_], box: tuple[int, int, int, int], cfg: Conf
 def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
                    lines: list[NDArray[np.uint8]], cfg: Config) -> bool:
     """:func:`.walls.hangs_on_wall` with the movement constants: strips a line's width (4.2.3)
-    wide, the foot within twice the segmentation's jitter, wall and floor apart by the change
-    level (4.3); ``lines`` holds the frame's :func:`.walls.room_edges` once made."""
+    wide, the foot within twice the segmentation's jitter, wall and floor apart by half the
+    change level (4.3), the level at which two patches agree elsewhere in this stage (a wall lit
+    much like the floor still parts from it; a tile seam or a shelf board, the same surface
+    either side, does not); ``lines`` holds the frame's :func:`.walls.room_edges` once made."""
     if not lines:
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
@@ -256,7 +258,7 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
         lines.append(room_edges(frame.edges, _opened(frame.mask, k)))
     mv = cfg.movement
     return hangs_on_wall(gray, lines[0], box, strip=mv.max_line_width_px, tolerance=int(2 * mv.moved_min_displacement_px),
-                         step=mv.saliency_diff_binarize, fill=mv.wall_line_fill)
+                         step=mv.saliency_diff_binarize // 2, fill=mv.wall_line_fill)
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:

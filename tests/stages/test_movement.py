@@ -278,6 +278,20 @@ class TestWallFeatures:
         assert len(boxes) == 1 and abs(boxes[0][0] - 450) <= 3
 
 
+    def test_window_on_a_wall_lit_much_like_the_floor_is_not_counted(self):
+        # Wall and floor 18 grey levels apart (a lamp lights the floor): less than the change
+        # level, more than half of it. The line under the window still parts two surfaces.
+        rng = np.random.default_rng(2)
+        img = np.full((600, 800), 150, np.uint8)
+        img[260:] = 132
+        cv2.line(img, (0, 260), (799, 260), 80, 3)
+        cv2.rectangle(img, (150, 90), (249, 169), 70, -1)  # the window: a dark frame ...
+        cv2.rectangle(img, (156, 96), (243, 163), 230, -1)  # ... and its glass
+        cv2.rectangle(img, (450, 200), (529, 299), 60, -1)  # the cabinet
+        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+        boxes = [o.bbox_before for o in _detect(img, img.copy()).objects if o.object_class != "small_objects"]
+        assert len(boxes) == 1 and abs(boxes[0][0] - 450) <= 3
+
     def test_window_whose_wall_line_a_cabinet_hid_is_judged_in_the_other_frame(self):
         # A cabinet stands before the wall left of a window, hiding the wall line in the strip
         # beside the window's left side; in the post frame it has slid away to the left and the
