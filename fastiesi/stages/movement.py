@@ -435,9 +435,24 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     labels = comps.labels
     for c in _blobs_of(comps, regions, cfg, offset=(x, y)):
         cm = labels[c.box[1] - y:c.box[1] - y + c.box[3], c.box[0] - x:c.box[0] - x + c.box[2]] == c.label
-        if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc:
+        if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc and not (
+                c.object_class in ("furniture", "heavy_furniture") and _mostly_unchanged(c.box, cm, own_gray, other_gray, cfg)):
             out.append(replace(c, label=first_label + len(out), high=whole.high))
     return out
+
+
+def _mostly_unchanged(box: tuple[int, int, int, int], mask: NDArray[np.bool_], a: NDArray[np.uint8],
+                      b: NDArray[np.uint8], cfg: Config) -> bool:
+    """Whether most (``still_there_fraction``) of the ``mask`` pixels in ``box`` are unchanged in
+    place between frames ``a`` and ``b`` (3x3 box-smoothed, within half the change level), as
+    :func:`_pixels_still_there` reads a whole object. A furniture-sized part of a blob that left
+    or arrived changed most pixels it covers; a patch of wall that the segmentation took in only
+    in one frame (the light on it changed) did not, though its correlation, over little more
+    than noise and a faint gradient, may be low. (Goods that slid a little along a shelf change
+    only at their ends: small parts are judged by correlation alone.)"""
+    x, y, w, h = box
+    d = cv2.absdiff(smooth(a[y:y + h, x:x + w]), smooth(b[y:y + h, x:x + w]))[mask]
+    return float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) >= cfg.movement.still_there_fraction
 
 
 Shift = tuple[int, int]
