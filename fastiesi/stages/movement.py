@@ -617,7 +617,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     # object toppled in place loses its outline; a near-square one keeps it and is missed.
     if frames is not None:
         for p in [p for p in pre_c if p.changed and in_place(p, post_c)]:
-            if _looks_the_same(p, frames, cfg) or _mostly_still_there(p, frames, cfg):
+            if (_looks_the_same(p, frames, cfg) or _mostly_still_there(p, frames, cfg)) \
+                    and not _turned_in_place(p, frames, cfg):
                 continue
             q = partner(p, post_c)
             assert q is not None
@@ -764,6 +765,39 @@ def _recut_in_place(g: _Candidate, q: _Candidate, frames: _Frames, cfg: Config) 
     d = (round(q.centroid[0] - g.centroid[0]), round(q.centroid[1] - g.centroid[1]))
     kept = _outline_kept(g, frames, (0, 0), d)
     return kept is not None and kept[0] >= cfg.movement.still_there_fraction and kept[0] >= kept[1]
+
+
+def _turned_in_place(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a pre object tipped over where it stood: its inside (:func:`.welded.inside_of`),
+    turned a quarter either way, correlates with the post frame at least ``same_object_ncc``
+    somewhere its new box can be (on the same foot, either side kept, within the segmentation's
+    jitter twice), and better than it does unturned in place. A near-square cabinet on its side
+    keeps its box, most of its pixels and its outline, and its face, unturned, may still
+    correlate in part; turned, it is itself. False for a plain object (nothing to tell by)."""
+    if c.label >= 1 << 20:
+        return False
+    x, y, w, h = c.box
+    m, _ = frames.pre.components.mask(c.label)
+    inside = inside_of(m)
+    a = frames.pre_smooth[y:y + h, x:x + w]
+    if int(inside.sum()) < cfg.movement.min_object_length_px or is_plain(a[inside]):
+        return False
+    in_place = ncc(a[inside], frames.post_smooth[y:y + h, x:x + w][inside])
+    H, W = frames.post_smooth.shape
+    tol = int(2 * cfg.movement.moved_min_displacement_px)
+    best = -1.0
+    for k in (1, 3):
+        template = np.ascontiguousarray(np.rot90(a, k)).astype(np.float32)
+        tmask = np.ascontiguousarray(np.rot90(inside, k)).astype(np.uint8)
+        th, tw = template.shape
+        y0, y1 = max(0, y + h - th - tol), min(H, y + h + tol)
+        x0, x1 = max(0, min(x, x + w - tw) - tol), min(W, max(x + w, x + tw) + tol)
+        if y1 - y0 < th or x1 - x0 < tw:
+            continue
+        score = cv2.matchTemplate(frames.post_smooth[y0:y1, x0:x1].astype(np.float32), template,
+                                  cv2.TM_CCOEFF_NORMED, mask=tmask)
+        best = max(best, float(np.nan_to_num(score, nan=-1.0, posinf=-1.0, neginf=-1.0).max()))
+    return best >= cfg.movement.same_object_ncc and best > in_place
 
 
 def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
