@@ -669,7 +669,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         jitter = cfg.movement.moved_min_displacement_px
         if moved and frames is not None and (
                 (_box_stayed(g.box, q.box, jitter) and _mostly_still_there(g, frames, cfg))
-                or (same_place and disp <= 2 * jitter and _recut_in_place(g, q, frames, cfg))):
+                or (same_place and disp <= 2 * jitter and _recut_in_place(g, q, frames, cfg))) \
+                and not _turned_in_place(g, frames, cfg):
             # The blob's outline stayed while its mass shifted, or it was re-cut a few pixels off
             # in place (what is welded to it changed on another side): a member of a welded
             # group changed (left, or was joined by another), not the group.

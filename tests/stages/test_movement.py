@@ -462,17 +462,23 @@ class TestInPlace:
         moved = [o for o in r.objects if o.moved]
         assert len(moved) == 1 and moved[0].bbox_before is not None and abs(moved[0].bbox_before[0] - 300) <= 3
 
-    def test_turned_over_with_a_face_that_still_half_correlates_has_moved(self):
-        # A square cabinet whose face is mostly a centred panel, the same either way up, with a
-        # plinth board along its foot and a handle in a corner. On its side, its face unturned
-        # still correlates over 0.6 in place (it "looks the same"), and its box, pixels and
-        # outline stayed; turned a quarter, it is itself: it tipped over.
+    @pytest.mark.parametrize("height", [90, 98])
+    def test_turned_over_with_a_face_that_still_half_correlates_has_moved(self, height):
+        # A near-square cabinet whose face is mostly a centred panel, the same either way up,
+        # with a plinth board along its foot and a handle in a corner. On its side (on the same
+        # foot and left side), its box, pixels and outline stayed, and (90 px square) its face
+        # unturned still correlates over 0.6 in place: it "looks the same"; or (98 px tall) its
+        # centroid moved a few px, and the pairing finds it re-cut in place. Turned a quarter, it
+        # is itself.
         def cabinet(img: np.ndarray, turned: bool) -> None:
-            face = np.full((90, 90), 70, np.uint8)
-            cv2.rectangle(face, (25, 25), (64, 64), 190, -1)
-            cv2.rectangle(face, (6, 74), (83, 83), 170, -1)
+            face = np.full((height, 90), 70, np.uint8)
+            cv2.rectangle(face, (25, height // 2 - 20), (64, height // 2 + 19), 190, -1)
+            cv2.rectangle(face, (6, height - 16), (83, height - 7), 170, -1)
             cv2.circle(face, (78, 12), 4, 200, -1)
-            img[300:390, 300:390] = np.rot90(face) if turned else face
+            if turned:
+                img[390 - 90:390, 300:300 + height] = np.rot90(face)
+            else:
+                img[390 - height:390, 300:390] = face
 
         rng = np.random.default_rng(4)
         pre = np.full((600, 800), 120, np.uint8)
@@ -481,7 +487,8 @@ class TestInPlace:
         cabinet(post, True)
         pre, post = (np.clip(f + rng.normal(0, 2, f.shape), 0, 255).astype(np.uint8) for f in (pre, post))
         inside = (slice(303, 387), slice(303, 387))
-        assert 0.6 <= np.corrcoef(pre[inside].ravel(), post[inside].ravel())[0, 1] < 0.8
+        if height == 90:
+            assert 0.6 <= np.corrcoef(pre[inside].ravel(), post[inside].ravel())[0, 1] < 0.8
         moved = [o for o in _detect(pre, post).objects if o.moved]
         assert len(moved) == 1 and moved[0].bbox_before is not None and abs(moved[0].bbox_before[0] - 300) <= 3
 
