@@ -421,7 +421,9 @@ class MovementConfig:
         0.5,
         "choice: paper 4.2.3 counts an object that appeared when it has no partner; one whose "
         "pixels are at least half foreground in the pre frame too is the same things segmented "
-        "differently (welded into a blob), not a new object; its changed parts count as gone",
+        "differently (welded into a blob), not a new object; its changed parts count as gone. "
+        "Likewise an appeared object whose look is found back in the pre frame stood there as part "
+        "of a pre blob when at least half its pixels there are pre foreground",
     )
     hole_min_solidity: float = _f(
         0.8,
@@ -452,7 +454,9 @@ class MovementConfig:
         "off (a neighbour welded to another side), or found it no longer correlating with itself "
         "in place. For the re-cut the outline must also fit the post edges in place at least as well "
         "as at the centroid's shift (an object sliding a few px along its own length keeps most "
-        "of its outline in place, but fits better at the shift)",
+        "of its outline in place, but fits better at the shift). The same share of pixels "
+        "unchanged in place keeps a furniture-sized part of a blob, seen in one frame's mask only, "
+        "from counting as arrived or gone (a patch of wall whose light changed)",
     )
     wall_line_fill: float = _f(
         0.7,
@@ -517,7 +521,9 @@ class MovementConfig:
         "insides correlate >= 0.58 with themselves after the move (noise, JPEG, light on plain "
         "objects), while 99 % of random places of the same size correlate < 0.52. Used to find an "
         "object gone without a partner in the post frame, and to tell an object still in place but "
-        "turned or tipped over (< 0.6 in place) from one only lit differently",
+        "turned or tipped over (< 0.6 in place, or >= 0.6 turned a quarter and better than "
+        "unturned) from one only lit differently; and to find where an object that landed on its "
+        "side stood (its look turned a quarter)",
     )
     moved_min_displacement_px: float = _f(
         3.0,

@@ -1107,7 +1107,12 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
     look is found where it stood (:func:`.welded.find_gone` from the post frame back to the pre
     one, up any distance: what fell came from above). Such a blob is those pieces, each tracked
     (a fall when it dropped over 3 lengths), and what is left of it once they are taken out:
-    its object-sized leftovers, moved where they changed in place."""
+    its object-sized leftovers, moved where they changed in place.
+
+    A piece found inside no gone blob but inside a pre blob that stayed (:func:`_stood_in_pre`:
+    the box welded to the wall shelf it fell from) is tracked from there, the blob staying
+    put; and a piece whose look is found nowhere is looked for turned a quarter either way
+    (:func:`.welded.find_turned_origin`, from above only): what falls often lands on its side."""
     mv = cfg.movement
     hosts = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
     pieces = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None and o.path == "low"]

@@ -18,14 +18,17 @@ one moved heavy piece rates IX). The frames themselves say which part moved:
    so the cut between the parts follows the strongest edge between them.
 
 4. **Check.** Both parts must be what they claim: the moving part correlates with the other
-   frame at ``d``, the static part in place (where the moving part does not now hide it).
+   frame at ``d``, the static part in place (where the moving part does not now hide it); and
+   the ground the moving part reached changed (an identical object did not already stand
+   there, :func:`_nothing_arrived`).
 
 Frames are smoothed 3x3 by the caller (:func:`smooth`) so that single noisy pixels neither seed
 nor veto. Nothing is split unless both seeds hold ``min_seed_px`` pixels after a 3x3 opening.
 
 The same search finds where an object gone without a partner went (:func:`find_gone`): its
 inside is looked for in the other frame, and accepted where it correlates well and something
-else stood before.
+else stood before; :func:`find_turned_origin` does so with its look turned a quarter either way
+(what falls often lands on its side).
 """
 
 from __future__ import annotations
