@@ -384,3 +384,8 @@ def test_any_box_and_mask_is_handled():
         if split is not None:
             assert not (split.moving & split.static).any() and ((split.moving | split.static) == m).all()
         find_gone(m, (x, y, w, h), smooth(a), smooth(b), reach=(1, 2, 3, int(rng.integers(0, 90))))
+        turned = find_turned_origin(m, (x, y, w, h), smooth(a), smooth(b),
+                                    reach=(int(rng.integers(0, 20)), int(rng.integers(0, 90)), 5, 0))
+        if turned is not None:
+            (ox, oy, ow, oh), tm = turned
+            assert (ow, oh) == (h, w) and tm.shape == (w, h) and 0 <= ox <= w_img - ow and 0 <= oy <= h_img - oh
