@@ -376,11 +376,10 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
         wx1, wy1 = min(W, x + w + right), min(H, y + h + down)
         if wx1 - wx0 < h or wy1 - wy0 < w:
             continue
-        score = _scores(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8), None)
-        py, px = np.unravel_index(int(np.argmax(score)), score.shape)
-        if score[py, px] <= 0:
+        place = _best_place(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8))
+        if place is None:
             continue
-        ox, oy = wx0 + int(px), wy0 + int(py)
+        ox, oy = wx0 + place[1], wy0 + place[0]
         sel = inside_of(turned)
         there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
         if not sel.any() or is_plain(template[sel]):
@@ -392,6 +391,36 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
         if best is None or v > best[0]:
             best = (v, (ox, oy, h, w), turned)
     return None if best is None else (best[1], best[2])
+
+
+def _best_place(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8]) -> tuple[int, int] | None:
+    """(row, col) in ``window`` of the best masked correlation of ``template`` (:func:`_scores`),
+    None when nowhere positive. A template of 16 px a side or more is searched at half scale
+    first (a fall's search window spans the frame's height) and refined at full scale within a
+    coarse step of the coarse peak."""
+    th, tw = template.shape
+    if min(th, tw) < 16:
+        score = _scores(window, template, tmask, None)
+        py, px = np.unravel_index(int(np.argmax(score)), score.shape)
+        return (int(py), int(px)) if score[py, px] > 0 else None
+
+    def half(im: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        return cv2.resize(im, (im.shape[1] // 2, im.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+    small_mask = (half(tmask * np.uint8(255)) >= 128).astype(np.uint8)
+    if not small_mask.any() or window.shape[0] // 2 < th // 2 or window.shape[1] // 2 < tw // 2:
+        return None
+    coarse = _scores(half(window), half(template), small_mask, None)
+    cy, cx = (int(v) for v in np.unravel_index(int(np.argmax(coarse)), coarse.shape))
+    if coarse[cy, cx] <= 0:
+        return None
+    oy0, ox0 = max(0, 2 * cy - 2), max(0, 2 * cx - 2)
+    sub = window[oy0:2 * cy + 2 + th, ox0:2 * cx + 2 + tw]
+    if sub.shape[0] < th or sub.shape[1] < tw:
+        return None
+    fine = _scores(sub, template, tmask, None)
+    py, px = np.unravel_index(int(np.argmax(fine)), fine.shape)
+    return (oy0 + int(py), ox0 + int(px)) if fine[py, px] > 0 else None
 
 
 def _nothing_arrived(moving: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],

@@ -341,6 +341,21 @@ class TestFindTurnedOrigin:
         pre, post, box = self._frames()
         assert find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 100, 60, 0)) is None
 
+    @pytest.mark.parametrize("seed", range(4))
+    def test_coarse_to_fine_search_finds_the_full_scale_peak(self, seed):
+        # A textured 30x24 patch cut from a smooth random frame is found where it was cut, as
+        # the full-scale search finds it.
+        from fastiesi.stages.welded import _best_place, _scores
+
+        rng = np.random.default_rng(seed)
+        frame = cv2.GaussianBlur((rng.random((240, 200)) * 255).astype(np.uint8), (0, 0), 2.0)
+        y, x = int(rng.integers(0, 210)), int(rng.integers(0, 170))
+        template = frame[y:y + 24, x:x + 30].copy()
+        tmask = np.ones(template.shape, np.uint8)
+        full = _scores(frame, template, tmask, None)
+        assert np.unravel_index(int(np.argmax(full)), full.shape) == (y, x)
+        assert _best_place(frame, template, tmask) == (y, x)
+
     def test_bad_input(self):
         pre = TestFindGone._floor(self)
         with pytest.raises(InputError, match="mask shape"):
