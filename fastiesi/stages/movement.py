@@ -59,6 +59,7 @@ from .morphology import fill_holes
 from .segment import FrameObjects
 from .walls import hangs_on_wall, room_edges
 from .welded import (
+    best_score,
     find_gone,
     find_turned_origin,
     inside_of,
@@ -441,6 +442,13 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     return out
 
 
+def _mostly_still(a: NDArray[np.uint8], b: NDArray[np.uint8], mask: NDArray[np.bool_], cfg: Config) -> bool:
+    """Whether most (``still_there_fraction``) of the ``mask`` pixels of two smoothed crops are
+    within half the change level of each other: unchanged in place."""
+    d = cv2.absdiff(a, b)[mask]
+    return float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) >= cfg.movement.still_there_fraction
+
+
 def _mostly_unchanged(box: tuple[int, int, int, int], mask: NDArray[np.bool_], a: NDArray[np.uint8],
                       b: NDArray[np.uint8], cfg: Config) -> bool:
     """Whether most (``still_there_fraction``) of the ``mask`` pixels in ``box`` are unchanged in
@@ -451,8 +459,7 @@ def _mostly_unchanged(box: tuple[int, int, int, int], mask: NDArray[np.bool_], a
     than noise and a faint gradient, may be low. (Goods that slid a little along a shelf change
     only at their ends: small parts are judged by correlation alone.)"""
     x, y, w, h = box
-    d = cv2.absdiff(smooth(a[y:y + h, x:x + w]), smooth(b[y:y + h, x:x + w]))[mask]
-    return float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) >= cfg.movement.still_there_fraction
+    return _mostly_still(smooth(a[y:y + h, x:x + w]), smooth(b[y:y + h, x:x + w]), mask, cfg)
 
 
 Shift = tuple[int, int]
@@ -730,8 +737,7 @@ def _pixels_still_there(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     the change level)."""
     x, y, w, h = c.box
     m, _ = frames.pre.components.mask(c.label)
-    d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])[m]
-    return float((d <= cfg.movement.saliency_diff_binarize // 2).mean()) >= cfg.movement.still_there_fraction
+    return _mostly_still(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w], m, cfg)
 
 
 _NEAR = np.ones((5, 5), np.uint8)  # an outline a segmentation's jitter (2 px) away is the same
@@ -788,16 +794,14 @@ def _turned_in_place(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     tol = int(2 * cfg.movement.moved_min_displacement_px)
     best = -1.0
     for k in (1, 3):
-        template = np.ascontiguousarray(np.rot90(a, k)).astype(np.float32)
-        tmask = np.ascontiguousarray(np.rot90(inside, k)).astype(np.uint8)
+        template = np.ascontiguousarray(np.rot90(a, k))
         th, tw = template.shape
         y0, y1 = max(0, y + h - th - tol), min(H, y + h + tol)
         x0, x1 = max(0, min(x, x + w - tw) - tol), min(W, max(x + w, x + tw) + tol)
         if y1 - y0 < th or x1 - x0 < tw:
             continue
-        score = cv2.matchTemplate(frames.post_smooth[y0:y1, x0:x1].astype(np.float32), template,
-                                  cv2.TM_CCOEFF_NORMED, mask=tmask)
-        best = max(best, float(np.nan_to_num(score, nan=-1.0, posinf=-1.0, neginf=-1.0).max()))
+        best = max(best, best_score(frames.post_smooth[y0:y1, x0:x1], template,
+                                    np.ascontiguousarray(np.rot90(inside, k)).astype(np.uint8)))
     return best >= cfg.movement.same_object_ncc and best > in_place
 
 

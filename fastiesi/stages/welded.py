@@ -145,6 +145,12 @@ def _scores(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArr
     return score
 
 
+def best_score(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8]) -> float:
+    """The best masked zero-mean normalised correlation of ``template`` anywhere in ``window``
+    (:func:`_scores`; -1 where nowhere defined)."""
+    return float(_scores(window, template, tmask, None).max())
+
+
 def _nearest_peak(score: NDArray[np.float32], origin: tuple[int, int]) -> tuple[int, int] | None:
     """(row, col) of the best score, the one nearest ``origin`` among those within
     ``_PEAK_TIE`` of the best (a uniform patch matches many places; the object moved least

@@ -262,28 +262,16 @@ class TestLowPath:
 
 
 class TestWallFeatures:
-    def test_window_on_the_wall_is_not_counted_a_cabinet_before_it_is(self):
-        # A bright wall above row 260, the floor below; a window on the wall and a cabinet
-        # standing before it (its foot 40 px below the wall line), both sized as furniture far
-        # from the camera (Table 1). The window is background (.walls); the cabinet is counted.
+    @pytest.mark.parametrize("wall,floor", [(190, 120), (150, 132)])
+    def test_window_on_the_wall_is_not_counted_a_cabinet_before_it_is(self, wall, floor):
+        # A wall above row 260, the floor below; a window on the wall and a cabinet standing
+        # before it (its foot 40 px below the wall line), both sized as furniture far from the
+        # camera (Table 1). The window is background (.walls); the cabinet is counted. Also with
+        # wall and floor 18 grey levels apart (a lamp lights the floor): less than the change
+        # level, more than half of it; the line under the window still parts two surfaces.
         rng = np.random.default_rng(2)
-        img = np.full((600, 800), 190, np.uint8)
-        img[260:] = 120
-        cv2.line(img, (0, 260), (799, 260), 80, 3)
-        cv2.rectangle(img, (150, 90), (249, 169), 70, -1)  # the window: a dark frame ...
-        cv2.rectangle(img, (156, 96), (243, 163), 230, -1)  # ... and its glass
-        cv2.rectangle(img, (450, 200), (529, 299), 60, -1)  # the cabinet
-        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
-        boxes = [o.bbox_before for o in _detect(img, img.copy()).objects if o.object_class != "small_objects"]
-        assert len(boxes) == 1 and abs(boxes[0][0] - 450) <= 3
-
-
-    def test_window_on_a_wall_lit_much_like_the_floor_is_not_counted(self):
-        # Wall and floor 18 grey levels apart (a lamp lights the floor): less than the change
-        # level, more than half of it. The line under the window still parts two surfaces.
-        rng = np.random.default_rng(2)
-        img = np.full((600, 800), 150, np.uint8)
-        img[260:] = 132
+        img = np.full((600, 800), wall, np.uint8)
+        img[260:] = floor
         cv2.line(img, (0, 260), (799, 260), 80, 3)
         cv2.rectangle(img, (150, 90), (249, 169), 70, -1)  # the window: a dark frame ...
         cv2.rectangle(img, (156, 96), (243, 163), 230, -1)  # ... and its glass
