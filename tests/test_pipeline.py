@@ -122,6 +122,31 @@ class TestBackend:
         code, _, err = cli("assess", str(tmp_path / "pre.png"), str(tmp_path / "post.png"), "--backend", "gpu")
         assert code == 2 and "no CUDA device" in err
 
+    def test_gpu_masks_are_made_on_one_thread(self, monkeypatch):
+        # CuPy driven from two threads at once waits on itself and the GIL: with backend gpu both
+        # frames' masks are made on the calling thread (the helper thread does the power).
+        # Stand-in: the CPU masks, recording the thread, behind the pipeline's gpu branch.
+        import threading
+
+        from fastiesi import pipeline
+        from fastiesi.stages.segment import FrameMasks
+
+        threads = []
+
+        def masks(gray, *, config=None, edges=None, backend="cpu"):
+            assert backend == "gpu"
+            threads.append(threading.current_thread().name)
+            return FrameMasks(gray, config=config, edges=edges, backend="cpu")
+
+        pair = render_pair(SceneSpec(seed=3, shake_deg=0.5, shake_px=(4.0, 2.0)))
+        a = assess(pair.pre, pair.post)
+        monkeypatch.setattr(pipeline, "resolve_backend", lambda name: ("gpu", None))
+        monkeypatch.setattr(pipeline, "FrameMasks", masks)
+        b = assess(pair.pre, pair.post, backend="gpu")
+        assert threads == [threading.current_thread().name] * 2
+        assert b.inputs["backend"] == "gpu"
+        assert a.intensity == b.intensity and a.classes == b.classes and a.objects == b.objects
+
     @pytest.mark.gpu
     def test_gpu_gives_the_cpu_report(self):
         from fastiesi.backend import select

@@ -19,12 +19,15 @@ images.
 
 from __future__ import annotations
 
+import functools
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._optional import optional_module
+from ..errors import DeviceUnavailableError
 
 BLOCK = (16, 16)
 _SCATTER_THREADS = 256
@@ -32,7 +35,25 @@ _SCATTER_THREADS = 256
 
 def _kernels() -> Any:
     optional_module("numba", extra="cu13", purpose="GPU connected-component labelling")
+    _check_numba_cuda_compiles()
     return optional_module("fastiesi.backend._ccl_kernels", extra="cu13", purpose="GPU connected-component labelling")
+
+
+@functools.cache
+def _check_numba_cuda_compiles() -> None:
+    """Numba's CUDA target loads its NumPy typing registries at the first kernel launch, and
+    numba-cuda (in maintenance mode) registers np.row_stack there, which NumPy 2.5 removed
+    (NVIDIA/numba-cuda#907): every launch then fails deep inside Numba. Load them here, once,
+    to fail up front with the cause and the fix."""
+    import os
+
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        return  # the simulator types kernels with Numba's CPU registries
+    try:
+        importlib.import_module("numba.cuda.cudaimpl")
+    except AttributeError as exc:
+        raise DeviceUnavailableError(f"Numba CUDA cannot compile kernels with NumPy {np.__version__} ({exc}); "
+                                     "install numpy<2.5 (pip install 'fastiesi[cu13]' pins it)") from None
 
 
 @dataclass(frozen=True)
@@ -61,11 +82,15 @@ def label_components_device(d_masks: Any) -> DeviceComponents:
     """
     k = _kernels()
     cuda = k.cuda
-    if not hasattr(d_masks, "copy_to_host"):  # a CuPy (or other) array: a zero-copy view
-        d_masks = cuda.as_cuda_array(d_masks)
     n, h, w = d_masks.shape
     total = n * h * w
-    flat = d_masks.reshape(total)
+    # The kernels index the batch flat. A Numba device array's reshape refuses strides it does not
+    # call canonical (NumPy gives a length-1 axis any stride), so CuPy input is flattened by CuPy
+    # (a view when C-contiguous) and host input arrives flat (label_components_cuda).
+    if hasattr(d_masks, "copy_to_host"):
+        flat = d_masks.reshape(total)
+    else:
+        flat = cuda.as_cuda_array(d_masks.reshape(total))
     bw, bh = (w + 1) // 2, (h + 1) // 2
     cap = bw * bh  # at most one root per block
     blocks = ((bw + BLOCK[0] - 1) // BLOCK[0], (bh + BLOCK[1] - 1) // BLOCK[1], n)
@@ -129,6 +154,6 @@ def label_components_cuda(masks: np.ndarray) -> list[tuple[np.ndarray, np.ndarra
     """
     k = _kernels()
     m = np.ascontiguousarray(masks if masks.ndim == 3 else masks[None], dtype=np.uint8)
-    res = label_components_device(k.cuda.to_device(m))
+    res = label_components_device(k.cuda.to_device(m.reshape(-1)).reshape(m.shape))
     labels = res.labels.copy_to_host()
     return [(labels[z], res.areas[z], res.boxes[z], res.centroids[z]) for z in range(m.shape[0])]

@@ -221,7 +221,8 @@ def line_ends(edges: NDArray[np.uint8]) -> tuple[NDArray[np.intp], NDArray[np.in
     found = cv2.findNonZero(cv2.inRange(count, 2, 3) & cv2.inRange(thin, 1, 1))
     if found is None:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
-    xs, ys = found[:, 0, 0].astype(np.intp), found[:, 0, 1].astype(np.intp)
+    found = found.reshape(-1, 2)  # (n, 1, 2) in OpenCV 4, (n, 2) in OpenCV 5
+    xs, ys = found[:, 0].astype(np.intp), found[:, 1].astype(np.intp)
     padded = cv2.copyMakeBorder(thin, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     ring = np.stack([padded[ys + 1 + dy, xs + 1 + dx] for dy, dx in _RING], axis=1)
     rises = ((ring == 0) & (np.roll(ring, -1, axis=1) == 1)).sum(axis=1)

@@ -108,3 +108,28 @@ def test_device_labels_stay_on_the_device():
         r_labels, r_areas, *_ = _ref(masks[z])
         assert len(res.areas[z]) == len(r_areas) and res.areas[z][0] == 0
         _same_partition(res.labels.copy_to_host()[z], r_labels)
+
+
+def test_numpy_that_numba_cuda_cannot_launch_under_is_named(monkeypatch):
+    # numba-cuda registers np.row_stack when its first kernel launches, and NumPy 2.5 removed it:
+    # the labelling fails up front with the cause and the fix, not deep inside Numba.
+    import importlib
+
+    from fastiesi.backend import ccl_cuda
+    from fastiesi.errors import DeviceUnavailableError
+
+    real = importlib.import_module
+
+    def broken(name, *a, **k):
+        if name == "numba.cuda.cudaimpl":
+            raise AttributeError("module 'numpy' has no attribute 'row_stack'")
+        return real(name, *a, **k)
+
+    monkeypatch.setenv("NUMBA_ENABLE_CUDASIM", "0")
+    monkeypatch.setattr(ccl_cuda.importlib, "import_module", broken)
+    ccl_cuda._check_numba_cuda_compiles.cache_clear()
+    try:
+        with pytest.raises(DeviceUnavailableError, match=r"numpy<2\.5"):
+            label_components_cuda(np.zeros((4, 4), np.uint8))
+    finally:
+        ccl_cuda._check_numba_cuda_compiles.cache_clear()

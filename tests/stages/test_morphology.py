@@ -231,6 +231,16 @@ class TestLineEnds:
         ys, xs = line_ends(edges)
         assert len(ys) >= 2 and min(xs) == 20 and max(xs) >= 79
 
+    def test_opencv_5_point_layout(self, monkeypatch):
+        # cv2.findNonZero gives (n, 1, 2) in OpenCV 4 and (n, 2) in OpenCV 5 (seen on a GPU
+        # machine's image): the ends are the same either way.
+        from fastiesi.stages import morphology
+
+        edges, _ = _outline([((20, 150), (20, 40)), ((20, 40), (120, 40)), ((120, 40), (150, 90))])
+        find = cv2.findNonZero
+        monkeypatch.setattr(morphology.cv2, "findNonZero", lambda m: None if find(m) is None else find(m)[:, 0, :])
+        assert set(zip(*line_ends(edges))) == {(150, 20), (90, 150)}
+
     def test_closed_loop_and_blob_have_no_ends(self):
         edges = np.zeros((100, 100), np.uint8)
         cv2.rectangle(edges, (20, 20), (70, 60), 255, 1)
