@@ -17,6 +17,7 @@ from ..errors import InputError
 from .kernels import cupy, get_kernel
 
 _BLOCK = (32, 8, 1)
+_GAUSS_MAX_TAPS = 257  # gaussian_blur_f32.cu's GAUSS_MAX_TAPS (its shared tap buffer)
 
 
 def _batch(x: Any, name: str) -> tuple[Any, bool]:
@@ -57,19 +58,37 @@ def absdiff_threshold_gpu(a: Any, b: Any, threshold: int) -> Any:
     return out[0] if single else out
 
 
+_MORPH_TILE = (128, 32)  # box_morph_u8.cu's MORPH_TILE_W, MORPH_TILE_H
+_SHARED_LIMIT = 48 * 1024  # what a block may take without opting in to more
+
+
+def _tile_bytes(r: int) -> int:
+    """Shared memory of the fused morphology kernel: the tile with its apron, and its row pass."""
+    tw, th = _MORPH_TILE
+    return (th + 2 * r) * (tw + 2 * r) + (th + 2 * r) * tw
+
+
 def box_morph_gpu(mask: Any, kernel: int, op: Literal["dilate", "erode"]) -> Any:
-    """Binary dilation or erosion by a ``kernel`` x ``kernel`` square (odd), separably."""
+    """Binary dilation or erosion by a ``kernel`` x ``kernel`` square (odd): both passes fused over
+    a tile in shared memory, or, for a square too large for that, a row pass then a column pass."""
     if kernel < 1 or kernel % 2 == 0:
         raise InputError(f"square kernel size must be odd and positive, got {kernel}")
     if op not in ("dilate", "erode"):
         raise InputError(f"op must be 'dilate' or 'erode', got {op!r}")
     b, single = _batch(mask, "mask")
-    _, h, w = b.shape
+    n, h, w = b.shape
     cp = cupy()
-    tmp, out = cp.empty_like(b), cp.empty_like(b)
-    args = (np.int32(h), np.int32(w), np.int32(kernel // 2))
-    get_kernel("box_morph_u8", f"{op}_rows_u8")(_grid(b), _BLOCK, (b, tmp) + args)
-    get_kernel("box_morph_u8", f"{op}_cols_u8")(_grid(b), _BLOCK, (tmp, out) + args)
+    out = cp.empty_like(b)
+    r = kernel // 2
+    args = (np.int32(h), np.int32(w), np.int32(r))
+    if _tile_bytes(r) <= _SHARED_LIMIT:
+        tw, th = _MORPH_TILE
+        grid = ((w + tw - 1) // tw, (h + th - 1) // th, n)
+        get_kernel("box_morph_u8", f"{op}_tile_u8")(grid, _BLOCK, (b, out) + args, shared_mem=_tile_bytes(r))
+    else:
+        tmp = cp.empty_like(b)
+        get_kernel("box_morph_u8", f"{op}_rows_u8")(_grid(b), _BLOCK, (b, tmp) + args)
+        get_kernel("box_morph_u8", f"{op}_cols_u8")(_grid(b), _BLOCK, (tmp, out) + args)
     return out[0] if single else out
 
 
@@ -79,6 +98,8 @@ def _gaussian_f32(batch: Any, sigma: float) -> Any:
 
     cp = cupy()
     ksize = int(round(sigma * 4 * 2 + 1)) | 1  # OpenCV's automatic size for float images
+    if ksize > _GAUSS_MAX_TAPS:
+        raise InputError(f"Gaussian sigma {sigma} needs {ksize} taps; the GPU blur takes at most {_GAUSS_MAX_TAPS}")
     taps = cp.asarray(cv2.getGaussianKernel(ksize, sigma, cv2.CV_32F).ravel())
     _, h, w = batch.shape
     tmp, out = cp.empty_like(batch), cp.empty_like(batch)

@@ -48,16 +48,25 @@ def test_absdiff_threshold():
         np.testing.assert_array_equal(got[i], cv2.threshold(cv2.absdiff(a[i], b[i]), 25, 255, cv2.THRESH_BINARY)[1])
 
 
-@pytest.mark.parametrize("k", [3, 7, 13])
-def test_dilate_and_erode(k):
+# 121 is too large for the fused tile (the separable passes run); (2, 75, 301) spans several
+# tiles of 128 x 32 with ragged last ones.
+@pytest.mark.parametrize("shape", [(3, 90, 130), (2, 75, 301)])
+@pytest.mark.parametrize("k", [3, 7, 13, 31, 121])
+def test_dilate_and_erode(k, shape):
     rng = np.random.default_rng(k)
-    x = _binary(rng, (3, 90, 130), 0.3)
+    n, h, w = shape
+    specks = _binary(rng, shape, 0.3)
+    # Blobs of 6-pixel cells, so that erosion by a large square leaves something.
+    blobs = np.stack([cv2.resize(_binary(rng, (h // 6 + 1, w // 6 + 1), 0.7), (w, h), interpolation=cv2.INTER_NEAREST)
+                      for _ in range(n)])
     square = np.ones((k, k), np.uint8)
-    dil = cp.asnumpy(box_morph_gpu(cp.asarray(x), k, "dilate"))
-    ero = cp.asnumpy(box_morph_gpu(cp.asarray(x), k, "erode"))
-    for i in range(3):
-        np.testing.assert_array_equal(dil[i], cv2.dilate(x[i], square, borderType=cv2.BORDER_CONSTANT, borderValue=0))
-        np.testing.assert_array_equal(ero[i], cv2.erode(x[i], square))
+    for x in (specks, blobs):
+        dil = cp.asnumpy(box_morph_gpu(cp.asarray(x), k, "dilate"))
+        ero = cp.asnumpy(box_morph_gpu(cp.asarray(x), k, "erode"))
+        for i in range(n):
+            np.testing.assert_array_equal(dil[i], cv2.dilate(x[i], square, borderType=cv2.BORDER_CONSTANT,
+                                                             borderValue=0))
+            np.testing.assert_array_equal(ero[i], cv2.erode(x[i], square))
 
 
 def test_region_median():
