@@ -346,18 +346,18 @@ def main() -> None:
     # GPU_PROOF_ONLY="parity,kernel timings,gpu tests" runs those parts alone (a short lease).
     only = {x.strip() for x in os.environ.get("GPU_PROOF_ONLY", "").split(",") if x.strip()}
 
-    def _section(name, fn, failures):  # the selection above, over the runner
+    def section(name, fn):
         return None if only and name not in only else _run_section(name, fn, failures)
 
-    probe = {"start": _section("frame masks probe", frame_masks_ms, failures)}
-    ok = _section("parity", parity, failures) or {}
-    probe["after parity"] = _section("frame masks probe", frame_masks_ms, failures)
-    rows = _section("kernel timings", timings, failures) or []
-    probe["after kernel timings"] = _section("frame masks probe", frame_masks_ms, failures)
-    seg = _section("segmentation rate", segmentation_rate, failures)
-    probe["after segmentation rate"] = _section("frame masks probe", frame_masks_ms, failures)
-    tests = _section("gpu tests", gpu_tests, failures) or {}
-    bench = _section("pipeline bench", pipeline_bench, failures) or {}
+    probe = {"start": section("frame masks probe", frame_masks_ms)}
+    ok = section("parity", parity) or {}
+    probe["after parity"] = section("frame masks probe", frame_masks_ms)
+    rows = section("kernel timings", timings) or []
+    probe["after kernel timings"] = section("frame masks probe", frame_masks_ms)
+    seg = section("segmentation rate", segmentation_rate)
+    probe["after segmentation rate"] = section("frame masks probe", frame_masks_ms)
+    tests = section("gpu tests", gpu_tests) or {}
+    bench = section("pipeline bench", pipeline_bench) or {}
     result = {"device": info, "parity": ok, "kernels": rows, "segmentation_masks": seg, "gpu_tests": tests,
               "pipeline": bench, "frame_masks_gpu_ms": probe, "failures": failures,
               "note": "pipeline-level GPU figures (pairs/s, p50 latency) need the whole GPU-resident pipeline; "

@@ -262,13 +262,14 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # One thread drives the device: CuPy's many small launches and syncs, from two threads at
         # once, wait on each other and on the GIL (measured on an H100: the pair's p50 224 ms
         # against 149 on the CPU). Both frames' power runs on the helper thread meanwhile.
-        cached_power = pre_power
-        (pre_power_t, post_power_t), (pre_masks_t, post_masks_t) = side_by_side(
+        cached_power, cached_masks = pre_power, pre_masks
+        powers, masks = side_by_side(
             lambda: (power_of(pre_enh.filtered) if cached_power is None else (cached_power, 0.0),
                      power_of(post_gray[fast])),
-            lambda: (masks_of(pre_enh.filtered) if pre_masks is None else (pre_masks, 0.0), masks_of(post_gray)))
-        (pre_power, t_pre_power), (post_power, t_post_power) = pre_power_t, post_power_t
-        (pre_masks, t_pre_masks), (post_masks, t_post_masks) = pre_masks_t, post_masks_t
+            lambda: (masks_of(pre_enh.filtered) if cached_masks is None else (cached_masks, 0.0),
+                     masks_of(post_gray)))
+        (pre_power, t_pre_power), (post_power, t_post_power) = powers
+        (pre_masks, t_pre_masks), (post_masks, t_post_masks) = masks
     else:
         cached_power, cached_masks = pre_power, pre_masks
         pre_side, post_side = side_by_side(

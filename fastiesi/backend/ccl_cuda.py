@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +46,6 @@ def _check_numba_cuda_compiles() -> None:
     numba-cuda (in maintenance mode) registers np.row_stack there, which NumPy 2.5 removed
     (NVIDIA/numba-cuda#907): every launch then fails deep inside Numba. Load them here, once,
     to fail up front with the cause and the fix."""
-    import os
-
     if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
         return  # the simulator types kernels with Numba's CPU registries
     try:
