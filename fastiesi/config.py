@@ -466,7 +466,8 @@ class MovementConfig:
         "together (small objects). That line is a row where at least 70 % of the columns of the "
         "line-width strips beside the object's body (its mask opened by the line width) hold a "
         "room edge (not an object body's outline), at its foot (within twice "
-        "moved_min_displacement_px) or up to twice its height below, with wall and floor either "
+        "moved_min_displacement_px; lines within a line's width under the uppermost are one "
+        "skirting board, whose lower edge counts) or up to twice its height below, with wall and floor either "
         "side of it differing by more than half saliency_diff_binarize grey levels (a tile seam "
         "does not) and no line crossing beside its lower half (one standing before the wall hides "
         "the line there). Where no such line shows, Table 1's class stands (stages/walls.py)",

@@ -11,7 +11,9 @@ where it shows beside an object (:func:`hangs_on_wall`):
 * behind an object standing on the floor, the line crosses both sides of it *above* its bottom
   (the object hides the stretch between);
 * below something on the wall, the line crosses both sides of it at or *below* its bottom
-  (down to twice its height below: a picture hangs high), and not beside its lower half.
+  (down to twice its height below: a picture hangs high), and not beside its lower half. A
+  skirting board shows as two lines, its top and its bottom, no further apart than a line's
+  width: one line, the wall meeting the floor at its lower edge (a door ends there).
 
 A line is read from the room's edges (:func:`room_edges`: the edge map less the objects'
 outlines): a row where nearly every column of a strip beside the object holds an edge, within a
@@ -117,6 +119,12 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     # The line parts two surfaces, differing the same way on both sides.
     dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1) for a, b in sides)
     walls = rows[(np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))]
-    # None, or one behind it (the wall line passing behind something that stands before the
-    # wall; a wall shelf's board behind its goods parts wall from wall, and does not count).
-    return walls.size > 0 and int(walls.min()) >= bottom - tolerance
+    if walls.size == 0:
+        return False
+    # The uppermost line, with the rows under it within a line's width (``strip``): a skirting
+    # board is one line as thick as that, and the wall meets the floor at its lower edge (a door
+    # whose mask takes in the board's face ends there). None, or that one behind it (the wall
+    # line passing behind something that stands before the wall; a wall shelf's board behind its
+    # goods parts wall from wall, and does not count).
+    first = int(walls.min())
+    return int(walls[walls <= first + strip].max()) >= bottom - tolerance

@@ -41,6 +41,16 @@ class TestHangsOnWall:
     def test_door_down_to_the_floor_line_hangs(self):
         assert _check(_room(), (500, 140, 50, 162))
 
+    @pytest.mark.parametrize(("box", "hangs"), [((500, 140, 50, 162), True), ((300, 200, 90, 125), False)])
+    def test_skirting_board_is_one_line(self, box, hangs):
+        # An 8 px skirting board between wall and floor: two lines, its top and its bottom, one
+        # board as thick as a line. A door whose mask takes in the board's face ends at its lower
+        # edge, 9 px under its upper one, and hangs; a cabinet 25 px below still stands.
+        img = _room()
+        img[FLOOR_Y - 8:FLOOR_Y] = 150
+        cv2.line(img, (0, FLOOR_Y - 8), (799, FLOOR_Y - 8), 80, 2)
+        assert _check(img, box) is hangs
+
     def test_picture_high_on_the_wall_hangs(self):
         # Its foot is 120 px above the line: within twice its height (2 x 60).
         assert _check(_room(), (200, 120, 80, 60))
