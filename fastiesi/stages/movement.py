@@ -57,7 +57,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .walls import hangs_on_wall, room_edges
+from .walls import hangs_on_wall, hidden_by, room_edges
 from .welded import (
     best_score,
     find_gone,
@@ -256,10 +256,11 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
         k = cfg.movement.max_line_width_px
-        lines.append(room_edges(frame.edges, _opened(frame.mask, k)))
+        bodies = _opened(frame.mask, k)
+        lines.extend((room_edges(frame.edges, bodies), hidden_by(bodies)))
     mv = cfg.movement
     return hangs_on_wall(gray, lines[0], box, strip=mv.max_line_width_px, tolerance=int(2 * mv.moved_min_displacement_px),
-                         step=mv.saliency_diff_binarize // 2, fill=mv.wall_line_fill)
+                         step=mv.saliency_diff_binarize // 2, fill=mv.wall_line_fill, hidden=lines[1])
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:

@@ -21,7 +21,9 @@ row either way. It must part two surfaces, wall above and floor below, which dif
 level on both sides of the object the same way: a seam between two floor tiles, or a wall
 shelf's board, has the same surface either side and decides nothing. Where no such line shows
 (an object in the middle of the floor), nothing is decided: the object is furniture as Table 1
-says.
+says. Where something standing beside the object hides the strip (a chair by a door, a box
+before a window's wall), the line is read past it, along the same rows, over the columns that
+show the room, and so are the surfaces either side of it.
 """
 
 from __future__ import annotations
@@ -41,12 +43,21 @@ def room_edges(edges: NDArray[np.uint8], objects: NDArray[np.uint8]) -> NDArray[
     if edges.ndim != 2 or objects.shape != edges.shape or edges.dtype != np.uint8 or objects.dtype != np.uint8:
         raise InputError(f"edges and objects must be 2-D uint8 maps alike, got {edges.shape} {edges.dtype} "
                          f"and {objects.shape} {objects.dtype}")
-    return cv2.bitwise_and(edges, cv2.bitwise_not(cv2.dilate(objects, _NEAR)))
+    return np.where(hidden_by(objects), np.uint8(0), edges)
 
 
-def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int, fill: float) -> NDArray[np.bool_]:
+def hidden_by(objects: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Where the objects of a 0/255 object mask stand, with their outlines (within 2 px): where
+    :func:`room_edges` holds no room line, whatever the room has there."""
+    return cv2.dilate(objects, _NEAR) > 0
+
+
+def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int, fill: float,
+                   hidden: NDArray[np.bool_] | None = None, least: int = 3) -> NDArray[np.bool_]:
     """For rows y0..y1-1 (clipped to the frame), whether a line of ``lines`` (:func:`room_edges`)
-    crosses columns x0..x1-1: at least ``fill`` of them hold an edge within a row either way."""
+    crosses columns x0..x1-1: at least ``fill`` of them hold an edge within a row either way.
+    With ``hidden`` (where objects' bodies stand), only the columns not hidden in a row count,
+    and a row with fewer than ``least`` of them shows no line."""
     h, w = lines.shape
     x0, x1, y0, y1 = max(0, x0), min(w, x1), max(0, y0), min(h, y1)
     if x1 - x0 < 3 or y1 <= y0:
@@ -55,19 +66,35 @@ def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int,
     lo, hi = max(0, y0 - 1), min(h, y1 + 1)
     band[lo - (y0 - 1):hi - (y0 - 1)] = lines[lo:hi, x0:x1] > 0
     near = band[:-2] | band[1:-1] | band[2:]
-    return near.mean(axis=1) >= fill
+    if hidden is None:
+        return near.mean(axis=1) >= fill
+    seen = ~hidden[y0:y1, x0:x1]
+    count = seen.sum(axis=1)
+    return (count >= least) & ((near & seen).sum(axis=1) >= fill * np.maximum(count, 1))
 
 
-def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: int, reach: int) -> NDArray[np.float64]:
+def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: int, reach: int,
+                   hidden: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
     """For each of ``rows``, the frame's mean grey level over columns a..b-1 in the ``reach``
     rows that start ``reach`` rows above it, less that in the ``reach`` rows that end ``reach``
     rows below it: the surfaces either side of a line as thick as ``reach`` (a skirting board, a
     shelf's board), seen from either of its edges, not the line itself. NaN where either window
-    leaves the frame."""
+    leaves the frame. With ``hidden`` (:func:`hidden_by`), only the columns where no object
+    stands across both windows count: an object before the floor is neither wall nor floor."""
     h, w = gray.shape
     a, b = max(0, a), min(w, b)
     if b <= a:
         return np.full(rows.shape, np.nan)
+    if hidden is not None and hidden[:, a:b].any():
+        out = np.full(rows.shape, np.nan)
+        for k, r in enumerate(rows.tolist()):
+            if r - 2 * reach < 0 or r + 2 * reach + 1 > h:
+                continue
+            free = ~hidden[r - 2 * reach:r + 2 * reach + 1, a:b].any(axis=0)
+            if free.sum() >= 3:
+                cols = gray[:, a:b][:, free]
+                out[k] = cols[r - 2 * reach:r - reach].mean() - cols[r + reach + 1:r + 2 * reach + 1].mean()
+        return out
     lo, hi = max(0, int(rows.min()) - 2 * reach), min(h, int(rows.max()) + 2 * reach + 1)
     sums = np.concatenate(([0.0], np.cumsum(gray[lo:hi, a:b].mean(axis=1))))
 
@@ -80,7 +107,8 @@ def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: i
 
 
 def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[int, int, int, int], *,
-                  strip: int, tolerance: int, step: float, fill: float = 0.7) -> bool:
+                  strip: int, tolerance: int, step: float, fill: float = 0.7,
+                  hidden: NDArray[np.bool_] | None = None) -> bool:
     """Whether the object in ``box`` (x, y, w, h) hangs on a wall rather than stands on the
     floor (module doc).
 
@@ -100,6 +128,9 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         Grey-level difference between the wall above the line and the floor below it.
     fill : float
         Share of a strip's columns that must hold an edge for a row to be a line across it.
+    hidden : (H, W) bool, optional
+        Where objects stand (:func:`hidden_by`: no room line can show there). Given, a side
+        whose strip shows no line is read again past what hides it.
     """
     if gray.ndim != 2 or lines.shape != gray.shape:
         raise InputError(f"gray and lines must be 2-D maps alike, got {gray.shape} and {lines.shape}")
@@ -110,14 +141,21 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     top = max(0, y + h // 2)
     (la, lb), (ra, rb) = sides = ((x - strip - 2, x - 2), (x + w + 2, x + w + strip + 2))
     left = _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill)
-    if not left.any():
-        return False
-    both = left & _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
-    rows = np.flatnonzero(both) + top
+    right = _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
+    past = None
+    if hidden is not None and not (left & right).any():
+        # Something standing beside it hides the line there: look past it, along the rows, up
+        # to three strips out, reading only the columns that show the room (the surfaces too).
+        (la, lb), (ra, rb) = sides = ((x - 3 * strip - 2, x - 2), (x + w + 2, x + w + 3 * strip + 2))
+        least = strip // 2 + 1
+        left |= _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill, hidden, least)
+        right |= _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill, hidden, least)
+        past = hidden
+    rows = np.flatnonzero(left & right) + top
     if rows.size == 0:
         return False
     # The line parts two surfaces, differing the same way on both sides.
-    dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1) for a, b in sides)
+    dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1, past) for a, b in sides)
     walls = rows[(np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))]
     if walls.size == 0:
         return False

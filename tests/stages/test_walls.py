@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fastiesi.errors import InputError
-from fastiesi.stages.walls import hangs_on_wall, room_edges
+from fastiesi.stages.walls import hangs_on_wall, hidden_by, room_edges
 
 FLOOR_Y = 300  # the row where the wall meets the floor
 
@@ -24,14 +24,19 @@ def _room(seam_y: int | None = None) -> np.ndarray:
     return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
 
 
-def _check(img: np.ndarray, box: tuple[int, int, int, int]) -> bool:
-    """Draw the object (a dark box) and ask whether it hangs on the wall."""
-    x, y, w, h = box
-    cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), 50, -1)
+def _check(img: np.ndarray, box: tuple[int, int, int, int], *, beside: tuple[int, int, int, int] | None = None,
+           with_hidden: bool = True) -> bool:
+    """Draw the object (a dark box), and another object ``beside`` it if given (a lighter box),
+    and ask whether the first hangs on the wall (``with_hidden``: telling it where objects stand)."""
     objects = np.zeros_like(img)
-    objects[y:y + h, x:x + w] = 255
+    for b, grey in ((beside, 150), (box, 50)):
+        if b is not None:
+            x, y, w, h = b
+            cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), grey, -1)
+            objects[y:y + h, x:x + w] = 255
     edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
-    return hangs_on_wall(img, room_edges(edges, objects), box, strip=13, tolerance=6, step=25)
+    return hangs_on_wall(img, room_edges(edges, objects), box, strip=13, tolerance=6, step=25,
+                         hidden=hidden_by(objects) if with_hidden else None)
 
 
 class TestHangsOnWall:
@@ -50,6 +55,17 @@ class TestHangsOnWall:
         img[FLOOR_Y - 8:FLOOR_Y] = 150
         cv2.line(img, (0, FLOOR_Y - 8), (799, FLOOR_Y - 8), 80, 2)
         assert _check(img, box) is hangs
+
+    def test_door_with_a_chair_beside_its_foot_hangs(self):
+        # A chair standing by the door hides the floor line in the strip beside it; the line is
+        # read past the chair. Without knowing where objects stand, nothing is decided.
+        door, chair = (500, 140, 50, 162), (470, 250, 28, 80)
+        assert _check(_room(), door, beside=chair)
+        assert not _check(_room(), door, beside=chair, with_hidden=False)
+
+    def test_cabinet_before_the_wall_with_a_chair_beside_stands(self):
+        # The line read past the chair still crosses beside its lower half: it stands.
+        assert not _check(_room(), (300, 200, 90, 125), beside=(270, 250, 28, 80))
 
     def test_picture_high_on_the_wall_hangs(self):
         # Its foot is 120 px above the line: within twice its height (2 x 60).
