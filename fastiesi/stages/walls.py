@@ -79,8 +79,9 @@ def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: i
     rows that start ``reach`` rows above it, less that in the ``reach`` rows that end ``reach``
     rows below it: the surfaces either side of a line as thick as ``reach`` (a skirting board, a
     shelf's board), seen from either of its edges, not the line itself. NaN where either window
-    leaves the frame. With ``hidden`` (:func:`hidden_by`), only the columns where no object
-    stands across both windows count: an object before the floor is neither wall nor floor."""
+    leaves the frame. With ``hidden`` (:func:`hidden_by`), each window's mean is over the pixels
+    where no object stands (an object before the floor is neither wall nor floor), NaN where
+    fewer than three columns' worth show."""
     h, w = gray.shape
     a, b = max(0, a), min(w, b)
     if b <= a:
@@ -90,10 +91,11 @@ def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: i
         for k, r in enumerate(rows.tolist()):
             if r - 2 * reach < 0 or r + 2 * reach + 1 > h:
                 continue
-            free = ~hidden[r - 2 * reach:r + 2 * reach + 1, a:b].any(axis=0)
-            if free.sum() >= 3:
-                cols = gray[:, a:b][:, free]
-                out[k] = cols[r - 2 * reach:r - reach].mean() - cols[r + reach + 1:r + 2 * reach + 1].mean()
+            means = []
+            for y0 in (r - 2 * reach, r + reach + 1):  # the surface above, then below
+                free = ~hidden[y0:y0 + reach, a:b]
+                means.append(float(gray[y0:y0 + reach, a:b][free].mean()) if free.sum() >= 3 * reach else np.nan)
+            out[k] = means[0] - means[1]
         return out
     lo, hi = max(0, int(rows.min()) - 2 * reach), min(h, int(rows.max()) + 2 * reach + 1)
     sums = np.concatenate(([0.0], np.cumsum(gray[lo:hi, a:b].mean(axis=1))))
