@@ -135,9 +135,10 @@ class _Frames:
     regions: DepthRegions
     pre_smooth: NDArray[np.uint8] = field(init=False)
     post_smooth: NDArray[np.uint8] = field(init=False)
-    # Each frame's room_edges (.walls), made on first need.
-    _pre_lines: list[NDArray[np.uint8]] = field(init=False, default_factory=list)
-    _post_lines: list[NDArray[np.uint8]] = field(init=False, default_factory=list)
+    # Each frame's room_edges (.walls) and where its objects hide the room (.walls.hidden_by),
+    # made on first need.
+    _pre_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
+    _post_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
@@ -246,12 +247,13 @@ def _body_box(mask: NDArray[np.bool_], box: tuple[int, int, int, int], cfg: Conf
 
 
 def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
-                   lines: list[NDArray[np.uint8]], cfg: Config) -> bool:
+                   lines: list[NDArray[np.generic]], cfg: Config) -> bool:
     """:func:`.walls.hangs_on_wall` with the movement constants: strips a line's width (4.2.3)
     wide, the foot within twice the segmentation's jitter, wall and floor apart by half the
     change level (4.3), the level at which two patches agree elsewhere in this stage (a wall lit
     much like the floor still parts from it; a tile seam or a shelf board, the same surface
-    either side, does not); ``lines`` holds the frame's :func:`.walls.room_edges` once made."""
+    either side, does not); ``lines`` holds the frame's :func:`.walls.room_edges` and
+    :func:`.walls.hidden_by` once made."""
     if not lines:
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.

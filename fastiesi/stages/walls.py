@@ -86,7 +86,7 @@ def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: i
     a, b = max(0, a), min(w, b)
     if b <= a:
         return np.full(rows.shape, np.nan)
-    if hidden is not None and hidden[:, a:b].any():
+    if hidden is not None:
         out = np.full(rows.shape, np.nan)
         for k, r in enumerate(rows.tolist()):
             if r - 2 * reach < 0 or r + 2 * reach + 1 > h:
