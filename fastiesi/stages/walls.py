@@ -23,7 +23,8 @@ shelf's board, has the same surface either side and decides nothing. Where no su
 (an object in the middle of the floor), nothing is decided: the object is furniture as Table 1
 says. Where something standing beside the object hides the strip (a chair by a door, a box
 before a window's wall), the line is read past it, along the same rows, over the columns that
-show the room, and so are the surfaces either side of it.
+show the room, up to three strips out or, where that shows no line on both sides, as far as the
+object's own width (a wardrobe beside a window), and so are the surfaces either side of it.
 """
 
 from __future__ import annotations
@@ -147,11 +148,18 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     past = None
     if hidden is not None and not (left & right).any():
         # Something standing beside it hides the line there: look past it, along the rows, up
-        # to three strips out, reading only the columns that show the room (the surfaces too).
-        (la, lb), (ra, rb) = sides = ((x - 3 * strip - 2, x - 2), (x + w + 2, x + w + 3 * strip + 2))
+        # to three strips out, reading only the columns that show the room (the surfaces too);
+        # where no row then shows a line on both sides, read on out to the object's own width (a
+        # chair or a wardrobe beside a window hides more than three strips; past a neighbour
+        # narrower than the object, the room shows within that width).
         least = strip // 2 + 1
-        left |= _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill, hidden, least)
-        right |= _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill, hidden, least)
+        near_left, near_right = left, right
+        for reach in dict.fromkeys((3 * strip, max(3 * strip, w))):
+            (la, lb), (ra, rb) = sides = ((x - reach - 2, x - 2), (x + w + 2, x + w + reach + 2))
+            left = near_left | _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill, hidden, least)
+            right = near_right | _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill, hidden, least)
+            if (left & right).any():
+                break
         past = hidden
     rows = np.flatnonzero(left & right) + top
     if rows.size == 0:

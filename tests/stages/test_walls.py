@@ -24,12 +24,14 @@ def _room(seam_y: int | None = None) -> np.ndarray:
     return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
 
 
-def _check(img: np.ndarray, box: tuple[int, int, int, int], *, beside: tuple[int, int, int, int] | None = None,
+def _check(img: np.ndarray, box: tuple[int, int, int, int], *,
+           beside: tuple[int, int, int, int] | list[tuple[int, int, int, int]] | None = None,
            with_hidden: bool = True) -> bool:
-    """Draw the object (a dark box), and another object ``beside`` it if given (a lighter box),
+    """Draw the object (a dark box), and the objects ``beside`` it if given (lighter boxes),
     and ask whether the first hangs on the wall (``with_hidden``: telling it where objects stand)."""
     objects = np.zeros_like(img)
-    for b, grey in ((beside, 150), (box, 50)):
+    besides = beside if isinstance(beside, list) else [beside]
+    for b, grey in [(b, 150) for b in besides] + [(box, 50)]:
         if b is not None:
             x, y, w, h = b
             cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), grey, -1)
@@ -62,6 +64,17 @@ class TestHangsOnWall:
         door, chair = (500, 140, 50, 162), (470, 250, 28, 80)
         assert _check(_room(), door, beside=chair)
         assert not _check(_room(), door, beside=chair, with_hidden=False)
+
+    @pytest.mark.parametrize("beside", [[(250, 200, 48, 120)], [(250, 200, 48, 120), (392, 160, 60, 160)]],
+                             ids=["one side", "both sides"])
+    def test_window_beside_wide_furniture_hangs(self, beside):
+        # A wardrobe 48 px wide beside the window hides the floor line over more than three
+        # strips (39 px); the line is read on out to the window's own width (90 px), past it.
+        assert _check(_room(), (300, 150, 90, 70), beside=beside)
+
+    def test_cabinet_before_the_wall_between_wide_furniture_stands(self):
+        # Read as far past its neighbours, the line still crosses beside its lower half.
+        assert not _check(_room(), (300, 200, 90, 125), beside=[(250, 200, 48, 120), (392, 160, 60, 160)])
 
     def test_cabinet_before_the_wall_with_a_chair_beside_stands(self):
         # The line read past the chair still crosses beside its lower half: it stands.
