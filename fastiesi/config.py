@@ -466,13 +466,24 @@ class MovementConfig:
         "together (small objects). That line is a row where at least 70 % of the columns of the "
         "line-width strips beside the object's body (its mask opened by the line width; where "
         "other objects hide a strip, read past them up to three strips out, over the columns that "
-        "show the room) hold a "
+        "show the room, or as far as the object's own width where that shows no line on both "
+        "sides) hold a "
         "room edge (not an object body's outline), at its foot (within twice "
         "moved_min_displacement_px; lines within a line's width under the uppermost are one "
         "skirting board, whose lower edge counts) or up to twice its height below, with wall and floor either "
         "side of it differing by more than half saliency_diff_binarize grey levels (a tile seam "
         "does not) and no line crossing beside its lower half (one standing before the wall hides "
         "the line there). Where no such line shows, Table 1's class stands (stages/walls.py)",
+    )
+    wall_foot_shown: float = _f(
+        1 / 3,
+        "choice: an unchanged furniture-sized blob that stands (the wall line crosses beside it "
+        "above its bottom) is a wall feature welded to what stands at its foot (a door and a box "
+        "before it) when a line runs through it at the wall line, or up to a line's width under "
+        "it, across at least a third of its columns (what stands before a wall hides the line "
+        "behind it; the door's foot shows beside the box) and what lies under that line does "
+        "not span the same columns as what lies above (one body cut at a drawer line would); "
+        "then only the part under the line is counted, classed by its own area",
     )
     goods_on_shelf_fraction: float = _f(
         0.9,

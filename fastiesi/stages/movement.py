@@ -57,7 +57,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects
-from .walls import hangs_on_wall, hidden_by, room_edges
+from .walls import hidden_by, line_runs_through, room_edges, wall_line_row
 from .welded import (
     best_score,
     find_gone,
@@ -73,6 +73,9 @@ from .welded import (
 
 Path = Literal["low", "high"]
 _K3 = np.ones((3, 3), np.uint8)
+# Labels of candidates cut from a component (no component mask of their own) start here, past
+# any component label; _parts_changed numbers its parts from 1 << 20 (pre) and 2 << 20 (post).
+_WELD_FRONT = 3 << 20
 
 
 @dataclass
@@ -151,6 +154,12 @@ class _Frames:
         return (_hangs_on_wall(box, self.pre_gray, self.pre, self._pre_lines, cfg)
                 or _hangs_on_wall(box, self.post_gray, self.post, self._post_lines, cfg))
 
+    def wall_row(self, box: tuple[int, int, int, int], cfg: Config, *, post_side: bool = False) -> int | None:
+        """The wall line beside ``box`` in one frame (:func:`_wall_row`)."""
+        if post_side:
+            return _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
+        return _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg)
+
 
 # --------------------------------------------------------------------------------------------
 # Classification of one frame's components (3.1 + 3.2)
@@ -222,6 +231,12 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
             if not changed:
                 continue
             cls = "small_objects"
+        elif cls != "small_objects" and not changed:
+            front = _before_wall_feature(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high),  # type: ignore[arg-type]
+                                         m, frame, frames, cfg, post_side=post_side)
+            if front is not None:
+                out.append(front)
+                continue
         out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
     return out
 
@@ -254,6 +269,19 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
     much like the floor still parts from it; a tile seam or a shelf board, the same surface
     either side, does not); ``lines`` holds the frame's :func:`.walls.room_edges` and
     :func:`.walls.hidden_by` once made."""
+    row = _wall_row(box, gray, frame, lines, cfg)
+    return row is not None and row >= box[1] + box[3] - _foot_tolerance(cfg)
+
+
+def _foot_tolerance(cfg: Config) -> int:
+    """How far above an object's bottom the wall line may lie and still be its foot: twice the
+    segmentation's jitter."""
+    return int(2 * cfg.movement.moved_min_displacement_px)
+
+
+def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
+              lines: list[NDArray[np.generic]], cfg: Config) -> int | None:
+    """:func:`.walls.wall_line_row` with the movement constants (:func:`_hangs_on_wall`)."""
     if not lines:
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
@@ -261,8 +289,45 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
         bodies = _opened(frame.mask, k)
         lines.extend((room_edges(frame.edges, bodies), hidden_by(bodies)))
     mv = cfg.movement
-    return hangs_on_wall(gray, lines[0], box, strip=mv.max_line_width_px, tolerance=int(2 * mv.moved_min_displacement_px),
-                         step=mv.saliency_diff_binarize // 2, fill=mv.wall_line_fill, hidden=lines[1])
+    return wall_line_row(gray, lines[0], box, strip=mv.max_line_width_px, step=mv.saliency_diff_binarize // 2,
+                         fill=mv.wall_line_fill, hidden=lines[1])
+
+
+def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], frame: FrameObjects, frames: _Frames, cfg: Config,
+                         *, post_side: bool = False) -> _Candidate | None:
+    """What stands before a wall feature that the segmentation welded to it, as a candidate of
+    its own; None when ``c`` (unchanged, sized as furniture, standing: the wall line crosses
+    beside it above its bottom) is no such weld.
+
+    A door with a box at its foot, or a window with a sofa before its wall, is one blob that
+    reaches below the wall line, so it stands, and its area makes it furniture or heavy
+    furniture. But the wall line runs on through the blob (:func:`.walls.line_runs_through`),
+    where something standing before the wall would hide it: above the line is the wall feature
+    (background), below it what stands there, classed by its own area (Table 1). Its label is
+    offset past the component labels (it has no component mask of its own)."""
+    row = frames.wall_row(_body_box(mask, c.box, cfg), cfg, post_side=post_side)
+    x, y, _, h = c.box
+    if row is None or row >= y + h - _foot_tolerance(cfg):
+        return None
+    mv = cfg.movement
+    foot = line_runs_through(frame.edges, mask, c.box, row, depth=mv.max_line_width_px, fill=mv.wall_foot_shown)
+    if foot is None:
+        return None
+    above, below = mask.copy(), mask.copy()
+    above[foot - y:] = False
+    below[:foot - y + 2] = False  # the foot's own rows (within a row either way) are neither part
+    parts = _blobs(_opened(below.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
+    if not parts or not above.any():
+        return None
+    front = max(parts, key=lambda p: p.area)
+    # One body cut at a line across it (a cabinet's drawer) spans the same columns above and
+    # below; what stands before a door or window is its own width, and stands apart on a side.
+    cols = np.flatnonzero(above.any(axis=0)) + x
+    fx0, fx1 = front.box[0], front.box[0] + front.box[2] - 1
+    jitter = _foot_tolerance(cfg)
+    if abs(fx0 - int(cols[0])) <= jitter and abs(fx1 - int(cols[-1])) <= jitter:
+        return None
+    return replace(front, label=_WELD_FRONT + c.label, changed=False, high=c.high)
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:
@@ -428,6 +493,8 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     """Object-sized parts of a changed object that stayed in place, present in its own frame's
     mask and absent from the other's: a bottle taken off a shelf that the segmentation had
     welded to the wall's picture frame leaves the welded blob in place, minus the bottle."""
+    if whole.label >= 1 << 20:  # a part of a blob already (no component mask of its own)
+        return []
     x, y, w, h = whole.box
     m, _ = own.components.mask(whole.label)
     part = (m & ~(other.mask[y:y + h, x:x + w] > 0)).astype(np.uint8) * np.uint8(255)

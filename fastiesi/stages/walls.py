@@ -113,7 +113,22 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
                   strip: int, tolerance: int, step: float, fill: float = 0.7,
                   hidden: NDArray[np.bool_] | None = None) -> bool:
     """Whether the object in ``box`` (x, y, w, h) hangs on a wall rather than stands on the
-    floor (module doc).
+    floor (module doc): the wall line beside it (:func:`wall_line_row`) is its foot, or below.
+
+    ``tolerance``: how far above the object's bottom the line may lie and still be its foot (a
+    door's mask takes in the skirting under it, and the segmentation jitters); the rest as
+    :func:`wall_line_row`.
+    """
+    row = wall_line_row(gray, lines, box, strip=strip, step=step, fill=fill, hidden=hidden)
+    return row is not None and row >= box[1] + box[3] - tolerance
+
+
+def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[int, int, int, int], *,
+                  strip: int, step: float, fill: float = 0.7,
+                  hidden: NDArray[np.bool_] | None = None) -> int | None:
+    """The row where the wall meets the floor beside the object in ``box`` (x, y, w, h), read
+    from its lower half down to twice its height below it (module doc), or None where no such
+    line shows on both sides.
 
     Parameters
     ----------
@@ -124,9 +139,6 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     box : (x, y, w, h)
     strip : int
         Width of the strips looked at on each side of the object, px.
-    tolerance : int
-        How far above the object's bottom the line may lie and still be its foot: a door's
-        mask takes in the skirting under it, and the segmentation jitters.
     step : float
         Grey-level difference between the wall above the line and the floor below it.
     fill : float
@@ -163,16 +175,40 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         past = hidden
     rows = np.flatnonzero(left & right) + top
     if rows.size == 0:
-        return False
+        return None
     # The line parts two surfaces, differing the same way on both sides.
     dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1, past) for a, b in sides)
     walls = rows[(np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))]
     if walls.size == 0:
-        return False
+        return None
     # The uppermost line, with the rows under it within a line's width (``strip``): a skirting
     # board is one line as thick as that, and the wall meets the floor at its lower edge (a door
     # whose mask takes in the board's face ends there). None, or that one behind it (the wall
     # line passing behind something that stands before the wall; a wall shelf's board behind its
     # goods parts wall from wall, and does not count).
     first = int(walls.min())
-    return int(walls[walls <= first + strip].max()) >= bottom - tolerance
+    return int(walls[walls <= first + strip].max())
+
+
+def line_runs_through(edges: NDArray[np.uint8], mask: NDArray[np.bool_], box: tuple[int, int, int, int], row: int,
+                      *, depth: int, fill: float) -> int | None:
+    """The row, from the wall line's ``row`` (:func:`wall_line_row`) down to ``depth`` rows
+    under it (a skirting board's thickness), at which a line runs on through the object of
+    ``mask`` (``box``-sized) in ``edges``: at least ``fill`` of the mask's columns in that row
+    hold an edge within a row either way; the first such row, or None.
+
+    Something standing before the wall hides the wall line behind it: no edge runs through it
+    there but by chance. A door welded to a box at its foot shows its own foot, on the wall
+    line, where the box does not hide it.
+    """
+    x, y, w, h = box
+    if mask.shape != (h, w):
+        raise InputError(f"mask shape {mask.shape} differs from the box's {(h, w)}")
+    for t in range(max(row, y), min(row + depth, y + h - 1) + 1):
+        cols = mask[t - y]
+        if not cols.any():
+            continue
+        near = (edges[max(0, t - 1):t + 2, x:x + w] > 0).any(axis=0)
+        if float(near[cols].mean()) >= fill:
+            return t
+    return None

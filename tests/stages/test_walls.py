@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from fastiesi.errors import InputError
-from fastiesi.stages.walls import hangs_on_wall, hidden_by, room_edges
+from fastiesi.stages.walls import (
+    hangs_on_wall,
+    hidden_by,
+    line_runs_through,
+    room_edges,
+    wall_line_row,
+)
 
 FLOOR_Y = 300  # the row where the wall meets the floor
 
@@ -131,3 +137,52 @@ class TestHangsOnWall:
             hangs_on_wall(img, np.zeros_like(img), (0, 0, 0, 5), strip=13, tolerance=6, step=25)
         with pytest.raises(InputError, match="alike"):
             room_edges(np.zeros((4, 4), np.uint8), np.zeros((5, 5), np.uint8))
+
+
+class TestWallLineRow:
+    def test_row_is_where_the_wall_meets_the_floor(self):
+        img = _room()
+        objects = np.zeros_like(img)
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        row = wall_line_row(img, room_edges(edges, objects), (300, 200, 90, 125), strip=13, step=25)
+        # The 3 px line's lower edge (one line with its upper one, as a skirting board is).
+        assert row is not None and FLOOR_Y <= row <= FLOOR_Y + 4
+
+    def test_no_row_in_the_middle_of_the_floor(self):
+        img = _room()
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        assert wall_line_row(img, room_edges(edges, np.zeros_like(img)), (300, 420, 90, 60), strip=13, step=25) is None
+
+
+class TestLineRunsThrough:
+    @staticmethod
+    def _weld(front: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+        """A door (dark, down to the floor line) and a box ``front`` of it (lighter), drawn on the
+        room and welded into one mask; the edges of the frame, the mask cut to its box, the box."""
+        img = _room()
+        cv2.rectangle(img, (500, 140), (549, FLOOR_Y + 1), 60, -1)
+        x, y, w, h = front
+        cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), 150, -1)
+        mask = np.zeros(img.shape, bool)
+        mask[140:FLOOR_Y + 2, 500:550] = True
+        mask[y:y + h, x:x + w] = True
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        bx, by, bw, bh = cv2.boundingRect(mask.astype(np.uint8))
+        return edges, mask[by:by + bh, bx:bx + bw], (bx, by, bw, bh)
+
+    def test_door_foot_shows_beside_the_box_before_it(self):
+        # The box hides the door's right half at the foot; its left half shows the foot on the line.
+        edges, mask, box = self._weld((525, 285, 40, 35))
+        row = line_runs_through(edges, mask, box, FLOOR_Y - 2, depth=13, fill=1 / 3)
+        assert row is not None and abs(row - FLOOR_Y) <= 3
+
+    def test_cabinet_before_the_wall_hides_the_line(self):
+        img = _room()
+        cv2.rectangle(img, (300, 200), (389, 324), 50, -1)
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        mask = np.ones((125, 90), bool)
+        assert line_runs_through(edges, mask, (300, 200, 90, 125), FLOOR_Y, depth=13, fill=1 / 3) is None
+
+    def test_bad_mask_shape(self):
+        with pytest.raises(InputError, match="differs from the box"):
+            line_runs_through(np.zeros((50, 50), np.uint8), np.ones((5, 5), bool), (0, 0, 6, 5), 2, depth=3, fill=0.5)
