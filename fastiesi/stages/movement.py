@@ -296,8 +296,8 @@ def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: Fr
 def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], frame: FrameObjects, frames: _Frames, cfg: Config,
                          *, post_side: bool = False) -> _Candidate | None:
     """What stands before a wall feature that the segmentation welded to it, as a candidate of
-    its own; None when ``c`` (unchanged, sized as furniture, standing: the wall line crosses
-    beside it above its bottom) is no such weld.
+    its own; None when ``c`` (unchanged, sized as light furniture or larger, standing: the wall
+    line crosses beside it above its bottom) is no such weld.
 
     A door with a box at its foot, or a window with a sofa before its wall, is one blob that
     reaches below the wall line, so it stands, and its area makes it furniture or heavy
