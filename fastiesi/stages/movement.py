@@ -151,14 +151,15 @@ class _Frames:
         """Whether what stands in ``box`` hangs on a wall (:func:`_hangs_on_wall`) as either
         frame shows it: the line under a window can be hidden in one frame by a cabinet that
         moved away in the other."""
-        return (_hangs_on_wall(box, self.pre_gray, self.pre, self._pre_lines, cfg)
-                or _hangs_on_wall(box, self.post_gray, self.post, self._post_lines, cfg))
+        return any(_is_foot(r, box, cfg) for r in self.wall_rows(box, cfg))
 
-    def wall_row(self, box: tuple[int, int, int, int], cfg: Config, *, post_side: bool = False) -> int | None:
-        """The wall line beside ``box`` in one frame (:func:`_wall_row`)."""
-        if post_side:
-            return _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
-        return _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg)
+    def wall_rows(self, box: tuple[int, int, int, int], cfg: Config) -> tuple[int | None, int | None]:
+        """The wall line beside ``box`` in the pre and the post frame (:func:`_wall_row`); the
+        post frame is not read (None) where the pre frame's line is the object's foot already."""
+        pre = _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg)
+        if _is_foot(pre, box, cfg):
+            return pre, None
+        return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,20 +225,20 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if cls != "small_objects" and frames.on_wall(_body_box(m, box, cfg), cfg):  # type: ignore[arg-type]
-            # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
-            # wall feature (background) or, when it changed, goods on a wall shelf welded into
-            # one blob (small objects, as on shelving, 4.3).
-            if not changed:
-                continue
-            cls = "small_objects"
-        elif cls != "small_objects" and not changed:
-            front = _before_wall_feature(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high),  # type: ignore[arg-type]
-                                         m, frame, frames, cfg, post_side=post_side)
-            if front is not None:
-                out.append(front)
-                continue
-        out.append(_Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high))  # type: ignore[arg-type]
+        cand = _Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high)  # type: ignore[arg-type]
+        if cls != "small_objects":
+            body = _body_box(m, box, cfg)  # type: ignore[arg-type]
+            rows = frames.wall_rows(body, cfg)
+            if any(_is_foot(r, body, cfg) for r in rows):
+                # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
+                # wall feature (background) or, when it changed, goods on a wall shelf welded
+                # into one blob (small objects, as on shelving, 4.3).
+                if not changed:
+                    continue
+                cand = replace(cand, object_class="small_objects")
+            elif not changed:
+                cand = _before_wall_feature(cand, m, rows[1] if post_side else rows[0], frame, frames, cfg) or cand
+        out.append(cand)
     return out
 
 
@@ -269,7 +270,12 @@ def _hangs_on_wall(box: tuple[int, int, int, int], gray: NDArray[np.uint8], fram
     much like the floor still parts from it; a tile seam or a shelf board, the same surface
     either side, does not); ``lines`` holds the frame's :func:`.walls.room_edges` and
     :func:`.walls.hidden_by` once made."""
-    row = _wall_row(box, gray, frame, lines, cfg)
+    return _is_foot(_wall_row(box, gray, frame, lines, cfg), box, cfg)
+
+
+def _is_foot(row: int | None, box: tuple[int, int, int, int], cfg: Config) -> bool:
+    """Whether the wall line at ``row`` (None: none seen) is the foot of the object in ``box``
+    or below it: the object hangs on the wall."""
     return row is not None and row >= box[1] + box[3] - _foot_tolerance(cfg)
 
 
@@ -293,8 +299,8 @@ def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: Fr
                          fill=mv.wall_line_fill, hidden=lines[1])
 
 
-def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], frame: FrameObjects, frames: _Frames, cfg: Config,
-                         *, post_side: bool = False) -> _Candidate | None:
+def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None, frame: FrameObjects,
+                         frames: _Frames, cfg: Config) -> _Candidate | None:
     """What stands before a wall feature that the segmentation welded to it, as a candidate of
     its own; None when ``c`` (unchanged, sized as light furniture or larger, standing: the wall
     line crosses beside it above its bottom) is no such weld.
@@ -304,8 +310,8 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], frame: FrameObj
     furniture. But the wall line runs on through the blob (:func:`.walls.line_runs_through`),
     where something standing before the wall would hide it: above the line is the wall feature
     (background), below it what stands there, classed by its own area (Table 1). Its label is
-    offset past the component labels (it has no component mask of its own)."""
-    row = frames.wall_row(_body_box(mask, c.box, cfg), cfg, post_side=post_side)
+    offset past the component labels (it has no component mask of its own). ``row``: the wall
+    line beside its body in its own frame (:meth:`_Frames.wall_rows`)."""
     x, y, _, h = c.box
     if row is None or row >= y + h - _foot_tolerance(cfg):
         return None
