@@ -371,7 +371,12 @@ class EdgeConfig:
 
 @dataclass(frozen=True)
 class ComplexityConfig:
-    psd_low_max: float = _f(1540.0, "paper 4.1: PSD in (0, 1540) is a low-complexity image")
+    psd_low_max: float = _f(
+        1540.0,
+        "paper 4.1: PSD in (0, 1540) is a low-complexity image; choice: one whose low-path segmentation "
+        "leaves a mass larger than any object (Table 1) over high local PSD is read as mixed "
+        "(ComplexityMap.read_as_mixed: shelving in a frame whose mean PSD is low)",
+    )
     psd_high_min: float = _f(1950.0, "paper 4.1: PSD in (1950, 64516) is high; [1540, 1950] mixed")
     highpass_cutoff: float = _f(
         0.005,

@@ -28,7 +28,12 @@ from .errors import FastIesiError
 from .io import Frame, ImageLike, WorkingPair, load_frame, load_pair, to_working_size
 from .report import Assessment, ClassCount, ObjectRecord, ShakeMeasurement
 from .stages.brightness import compensate_brightness
-from .stages.complexity import complexity_from_power, detail_power, fast_dft_window
+from .stages.complexity import (
+    ComplexityMap,
+    complexity_from_power,
+    detail_power,
+    fast_dft_window,
+)
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
 from .stages.movement import TrackedObject, detect_movement
@@ -48,7 +53,7 @@ from .stages.register import (
     warp_image,
     warp_to_pre,
 )
-from .stages.segment import FrameMasks
+from .stages.segment import FrameMasks, FrameObjects, oversized_masses
 
 PEOPLE_OFF = "people removal (2.4) off: people walking through would count as moved objects"
 
@@ -282,13 +287,20 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     with _timed(spent, "complexity"):
         cmap = complexity_from_power((pre_power[win][fast] + post_power) / 2, config=cfg.complexity,
                                      shape=post_gray.shape)
+    regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(spent, "segment"):
         # Each frame's objects within the crop, with the shelving variant where it is high.
         finished_pre = pre_masks
-        pre_objects, post_objects = side_by_side(lambda: finished_pre.objects(win, high_mask=cmap.high_mask),
-                                                 lambda: post_masks.objects(high_mask=cmap.high_mask))
+
+        def objects_of_both(high: NDArray[np.bool_]) -> tuple[FrameObjects, FrameObjects]:
+            return side_by_side(lambda: finished_pre.objects(win, high_mask=high),
+                                lambda: post_masks.objects(high_mask=high))
+
+        pre_objects, post_objects = objects_of_both(cmap.high_mask)
+        if cmap.level == "low" and _shelving_in_low(pre_objects, regions, cmap, cfg):
+            cmap = cmap.read_as_mixed(config=cfg.complexity)
+            pre_objects, post_objects = objects_of_both(cmap.high_mask)
     timings.update(spent)
-    regions = DepthRegions(pair.pre.shape[:2], origin=(x, y), config=cfg.depth)
     with _timed(timings, "movement"):
         result = detect_movement(
             pre_gray, post_gray, pre_objects, post_objects, pre_saliency=pre_enh.saliency[win],
@@ -304,8 +316,27 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
     reason = "no object moved: V or lower (the method cannot see below V)" if rating.nothing_moved else None
     fallbacks: list[str] = []
     return Assessment(status="ok", intensity=rating.intensity, reason=reason, rating=rating, shake=shake, crop=crop,
-                      complexity=cmap.level, psd=cmap.psd, classes=classes, falls=result.falls, objects=records,
+                      complexity=cmap.level, psd=cmap.psd, complexity_reason=_complexity_reason(cmap, cfg),
+                      classes=classes, falls=result.falls, objects=records,
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
+
+
+def _shelving_in_low(pre_objects: FrameObjects, regions: DepthRegions, cmap: ComplexityMap, cfg: Config) -> bool:
+    """Whether the low path left a mass larger than any object where it stands, part of which
+    lies where the local PSD is high: shelving whose frame's mean PSD came out low
+    (:meth:`ComplexityMap.read_as_mixed`)."""
+    big = oversized_masses(pre_objects, regions, config=cfg)
+    if not big:
+        return False
+    high = cmap.local_high_mask(config=cfg.complexity)
+    return bool(high[np.isin(pre_objects.components.labels, big)].any())
+
+
+def _complexity_reason(cmap: ComplexityMap, cfg: Config) -> str | None:
+    if not cmap.shelving_in_low:
+        return None
+    return (f"PSD {cmap.psd:.0f} is below {cfg.complexity.psd_low_max:.0f} (low), but the low path made one mass "
+            f"of an area of high local PSD (shelving): read as mixed")
 
 
 def _people_mask(removed: dict[str, PeopleInFrame], rigid: RigidTransform,

@@ -111,6 +111,7 @@ class Assessment:
     crop: tuple[int, int, int, int] | None = None  # x, y, w, h of the common valid area
     complexity: Literal["low", "mixed", "high"] | None = None
     psd: float | None = None
+    complexity_reason: str | None = None  # set where the level is not the PSD's own (read_as_mixed)
     classes: dict[str, ClassCount] = field(default_factory=dict)
     falls: int = 0
     objects: list[ObjectRecord] = field(default_factory=list)
@@ -155,6 +156,7 @@ class Assessment:
             "crop": list(self.crop) if self.crop else None,
             "complexity": self.complexity,
             "psd": None if self.psd is None else round(self.psd, 3),
+            "complexity_reason": self.complexity_reason,
             "classes": {c: (self.classes.get(c) or ClassCount(0, 0)).to_dict() for c in OBJECT_CLASSES},
             "falls": self.falls,
             "objects": [o.to_dict() for o in self.objects],

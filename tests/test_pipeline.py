@@ -62,6 +62,31 @@ class TestShakeCompensation:
             assert abs(lit.classes[name].moved - c.moved) <= max(1, c.total // 10)
 
 
+class TestComplexityReading:
+    def test_dim_store_with_a_low_psd_is_read_as_mixed(self):
+        # A dim store whose floor and walls pull its mean PSD below 1540: the low path makes one
+        # mass of the whole shelving, too large to be any object, and would lose all it holds
+        # (the bookcase that moved among them). Read as mixed, it is split by local PSD.
+        from fastiesi.synth.scene import spec_for_intensity
+
+        # render_intensity(9, seed=40, layout="store", ...)'s scene, without its search.
+        pair = render_pair(spec_for_intensity(9, seed=40009, layout="store", lighting=0.0, noise_sigma=2.0))
+        a = assess(pair.pre, pair.post)
+        assert a.psd < 1540 and a.complexity == "mixed"
+        assert "read as mixed" in a.complexity_reason and a.to_dict()["complexity_reason"] == a.complexity_reason
+        assert a.classes["heavy_furniture"].total >= 1 and a.classes["heavy_furniture"].moved >= 1
+        assert a.intensity == pair.truth.rating.intensity == 9
+
+    def test_room_with_a_busy_corner_stays_low(self):
+        # A room with enough detail in places for a fifth of its blocks to be high: no mass is
+        # too large to be an object, so the PSD's own reading stands.
+        from fastiesi.synth.scene import render_intensity
+
+        pair = render_intensity(5, seed=200, layout="room", lighting=0.0, noise_sigma=2.0)  # its first try
+        a = assess(pair.pre, pair.post)
+        assert a.complexity == "low" and a.complexity_reason is None
+
+
 class TestRejection:
     def test_different_room(self):
         a = assess(render_pair(SceneSpec(seed=1)).pre, render_pair(SceneSpec(seed=51)).post)

@@ -12,7 +12,7 @@ from fastiesi.report import SCHEMA, ClassCount, ObjectRecord, ShakeMeasurement, 
 from fastiesi.stages.depth import DepthRegions
 
 KEYS = {"schema", "intensity", "intensity_roman", "meaning", "status", "reason", "initial_intensity", "rule",
-        "corrections", "shake_level", "shake", "crop", "complexity", "psd", "classes", "falls", "objects",
+        "corrections", "shake_level", "shake", "crop", "complexity", "psd", "complexity_reason", "classes", "falls", "objects",
         "people_removed", "timings_ms", "backend", "fallbacks", "inputs", "versions"}
 
 

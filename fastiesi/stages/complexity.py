@@ -88,10 +88,34 @@ class ComplexityMap:
     level: ComplexityLevel
     local_psd: NDArray[np.float64]  # (gy, gx) block means of the filtered power
     high_mask: NDArray[np.bool_]  # (H, W) True where the local PSD is high
+    shelving_in_low: bool = False  # a low PSD read as mixed: see :meth:`read_as_mixed`
 
     @property
     def high_fraction(self) -> float:
         return float(self.high_mask.mean())
+
+    def local_high_mask(self, *, config: ComplexityConfig | None = None) -> NDArray[np.bool_]:
+        """Where the local PSD is high (:func:`high_blocks`), whatever the image's level."""
+        cfg = config or DEFAULT_CONFIG.complexity
+        return _blocks_to_mask(high_blocks(self.local_psd, cfg.psd_high_min), self.high_mask.shape)
+
+    def read_as_mixed(self, *, config: ComplexityConfig | None = None) -> ComplexityMap:
+        """This low-PSD image read as mixed, split by its local PSD.
+
+        The image PSD is a mean over the frame: a shelving unit against the back wall of a store
+        whose floor and walls fill the rest can average below 1540 (a dim store, measured 1377
+        to 1504, against 873 to 1500 for rooms). The low path then makes one mass of the whole
+        unit (its boards, uprights and goods are one outline), too large to be any object, and
+        every object in it is lost. The pipeline reads such an image as mixed (4.3's split by
+        local PSD) when the low path leaves a mass of that kind over high local PSD
+        (:func:`fastiesi.stages.segment.oversized_masses`); the PSD and its blocks are kept."""
+        return ComplexityMap(self.psd, "mixed", self.local_psd, self.local_high_mask(config=config),
+                             shelving_in_low=True)
+
+
+def _blocks_to_mask(blocks: NDArray[np.bool_], shape: tuple[int, int]) -> NDArray[np.bool_]:
+    h, w = shape
+    return cv2.resize(blocks.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
 
 
 def high_blocks(local_psd: NDArray[np.floating], threshold: float) -> NDArray[np.bool_]:
@@ -171,6 +195,5 @@ def complexity_from_power(power: NDArray[np.floating], *, config: ComplexityConf
     elif level == "high":
         high = np.ones((h, w), bool)
     else:
-        blocks = high_blocks(local, cfg.psd_high_min).astype(np.uint8)
-        high = cv2.resize(blocks, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        high = _blocks_to_mask(high_blocks(local, cfg.psd_high_min), (h, w))
     return ComplexityMap(psd, level, local, high)

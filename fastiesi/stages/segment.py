@@ -165,17 +165,13 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: C
     wardrobe); the wall is the largest hole, the objects the others. Shelving (``high_mask``,
     4.3) is left as it is: goods crowd its cells, and its own variant of the segmentation
     handles them. Returns ``solid`` itself when nothing is rebuilt."""
-    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
-    big = np.flatnonzero(found.areas[1:] > min(caps.values())) + 1
-    if big.size == 0:
+    big = _over_heavy_cap(found, np.arange(1, len(found.areas)), DepthRegions(solid.shape, config=cfg.depth), cfg)
+    if not big:
         return solid
-    regions = DepthRegions(solid.shape, config=cfg.depth)
     k = cfg.movement.morphology_kernels[len(cfg.movement.morphology_kernels) // 2]
     out = None
     for i in big:
         x, y, w, h = (int(v) for v in found.boxes[i])
-        if found.areas[i] <= caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]:
-            continue
         own = found.labels[y:y + h, x:x + w] == i
         if high_mask is not None and 2 * int(high_mask[y:y + h, x:x + w][own].sum()) > int(own.sum()):
             continue
@@ -196,6 +192,29 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: C
         crop[comp] = 0
         crop[rebuilt] = 255
     return solid if out is None else out
+
+
+def _over_heavy_cap(comps: Components, labels: NDArray[np.intp], regions: DepthRegions, cfg: Config) -> list[int]:
+    """Those of ``labels`` larger than Table 1's largest heavy furniture in the depth region of
+    their lowest point: larger than any object where they stand."""
+    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
+    out = []
+    for i in labels[comps.areas[labels] > min(caps.values())]:
+        x, y, w, h = (int(v) for v in comps.boxes[i])
+        if comps.areas[i] > caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]:
+            out.append(int(i))
+    return out
+
+
+def oversized_masses(objects: FrameObjects, regions: DepthRegions, *, config: Config | None = None) -> list[int]:
+    """The labels of ``objects``' kept components that are larger than any object where they
+    stand (Table 1's largest heavy furniture in the depth region of their lowest point) even
+    after :func:`_unfill_rooms`: in a low-complexity segmentation, a shelving unit made one
+    mass with everything on it (see
+    :meth:`fastiesi.stages.complexity.ComplexityMap.read_as_mixed`)."""
+    cfg = config or DEFAULT_CONFIG
+    labels = np.asarray(objects.labels, dtype=np.intp)
+    return _over_heavy_cap(objects.components, labels, regions, cfg)
 
 
 def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config,

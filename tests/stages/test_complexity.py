@@ -84,6 +84,20 @@ class TestComplexityMap:
         assert m.level == "mixed"
         assert m.high_mask[:, :60].all() and not m.high_mask[:, 120:].any()
 
+    def test_low_image_read_as_mixed_is_split_by_its_local_psd(self):
+        # The busy quarter of a quiet image: its mean PSD (~1400) is low by the paper's ranges;
+        # read as mixed, its high region is where a mixed reading of the same blocks puts it.
+        rng = np.random.default_rng(4)
+        img = np.full((240, 320), 128, np.uint8)
+        img[:, :80] = rng.integers(0, 256, (240, 80))
+        low = complexity_map(img, config=ComplexityConfig(psd_low_max=1800.0, psd_high_min=2000.0))
+        assert low.level == "low" and not low.high_mask.any() and not low.shelving_in_low
+        mixed = complexity_map(img, config=ComplexityConfig(psd_low_max=10.0, psd_high_min=2000.0))
+        read = low.read_as_mixed(config=ComplexityConfig(psd_low_max=1800.0, psd_high_min=2000.0))
+        assert read.level == "mixed" and read.shelving_in_low and read.psd == low.psd
+        np.testing.assert_array_equal(read.high_mask, mixed.high_mask)
+        np.testing.assert_array_equal(read.local_psd, low.local_psd)
+
     def test_low_image_has_no_high_region(self):
         m = complexity_map(np.full((60, 80), 100, np.uint8))
         assert m.level == "low" and not m.high_mask.any()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from fastiesi.stages.segment import segment_objects
+from fastiesi.stages.depth import DepthRegions
+from fastiesi.stages.segment import oversized_masses, segment_objects
 
 
 def _wall_scene(closed: bool) -> np.ndarray:
@@ -30,6 +31,52 @@ def _wall_scene(closed: bool) -> np.ndarray:
 def _boxes(img: np.ndarray) -> list[tuple[int, int, int, int]]:
     objs = segment_objects(img)
     return [tuple(int(v) for v in objs.components.boxes[lab]) for lab in objs.labels]  # type: ignore[misc]
+
+
+def _shelving_scene(right: int = 700) -> np.ndarray:
+    """An 800x600 store: a shelving unit (x 96..right + 4, y 36..324: uprights every 200 px, five
+    boards) with goods on every board, and a dark cabinet (x 300..420, y 420..520) on the floor
+    before it."""
+    rng = np.random.default_rng(0)
+    img = np.full((600, 800), 175, np.uint8)
+    img[330:] = 120
+    for x in range(100, right + 1, 200):
+        cv2.rectangle(img, (x - 4, 40), (x + 4, 320), 80, -1)
+    for y in (40, 110, 180, 250, 320):
+        cv2.rectangle(img, (100, y - 4), (right, y + 4), 80, -1)
+    for i, y in enumerate((110, 180, 250, 320)):
+        for j, x in enumerate(range(120, right - 20, 45)):
+            cv2.rectangle(img, (x, y - 30 - 10 * ((i + j) % 4)), (x + 26, y - 5), int(rng.integers(30, 240)), -1)
+    cv2.rectangle(img, (300, 420), (420, 520), 50, -1)
+    return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+
+
+class TestOversizedMasses:
+    def test_the_shelving_made_one_mass_is_oversized_and_the_cabinet_is_not(self):
+        # The low path's closings and hole filling make one mass of the unit and its goods (the
+        # cells are holes of its frame; filling all but the largest leaves it one piece).
+        objs = segment_objects(_shelving_scene())
+        big = oversized_masses(objs, DepthRegions((600, 800)))
+        assert len(big) == 1
+        x, y, w, h = (int(v) for v in objs.components.boxes[big[0]])
+        assert abs(x - 96) <= 4 and abs(y - 36) <= 4 and abs(x + w - 704) <= 4 and abs(y + h - 324) <= 8
+        assert len(objs.labels) == 2  # the other is the cabinet
+
+    def test_a_room_has_none(self):
+        objs = segment_objects(_wall_scene(closed=True))
+        assert oversized_masses(objs, DepthRegions((600, 800))) == []
+
+    def test_the_cap_is_the_region_s(self):
+        # Table 1's largest heavy furniture is larger near the camera than in the centre: a
+        # smaller unit is oversized where its foot is central, not where the crop puts it near.
+        from fastiesi.config import DEFAULT_CONFIG
+        objs = segment_objects(_shelving_scene(right=500))
+        big = oversized_masses(objs, DepthRegions((600, 800)))
+        assert len(big) == 1
+        central = DEFAULT_CONFIG.classify.for_region("central").heavy_furniture.hi
+        near = DEFAULT_CONFIG.classify.for_region("near").heavy_furniture.hi
+        assert central < int(objs.components.areas[big[0]]) <= near
+        assert oversized_masses(objs, DepthRegions((600, 800), origin=(0, 250))) == []
 
 
 class TestUnfillRooms:
