@@ -298,6 +298,45 @@ class TestWallFeatures:
         assert not any(o.bbox_before is not None and o.bbox_before[1] + o.bbox_before[3] < 200 for o in objs)
         assert any(o.moved and o.bbox_before is not None and abs(o.bbox_before[0] - 90) <= 3 for o in objs)
 
+    @staticmethod
+    def _before_the_wall(draw) -> np.ndarray:
+        """A wall above row 260, the floor below, the line between; ``draw`` adds the rest."""
+        rng = np.random.default_rng(3)
+        img = np.full((600, 800), 190, np.uint8)
+        img[260:] = 120
+        cv2.line(img, (0, 260), (799, 260), 80, 3)
+        draw(img)
+        return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+
+    def test_door_welded_to_the_box_at_its_foot_counts_only_the_box_part(self):
+        # A door on the wall (its foot on the wall line) and a box standing before its foot,
+        # welded into one blob sized as heavy furniture that stands (the wall line crosses
+        # beside it above its bottom). The door's foot shows right of the box, over a third of
+        # the blob's columns: the line runs on through it, and what lies under it (the box's
+        # lower part) is narrower than what lies above. Only that part counts.
+        def draw(img: np.ndarray) -> None:
+            cv2.rectangle(img, (500, 90), (579, 261), 70, -1)  # the door
+            cv2.rectangle(img, (440, 215), (529, 289), 40, -1)  # the box before its foot
+
+        img = self._before_the_wall(draw)
+        objs = _detect(img, img.copy()).objects
+        assert len(objs) == 1 and objs[0].object_class != "heavy_furniture"
+        x, y, w, h = objs[0].bbox_before
+        assert abs(y - 262) <= 3 and abs(y + h - 290) <= 3 and abs(x - 440) <= 3 and abs(x + w - 530) <= 3
+
+    def test_a_wardrobe_with_a_seam_level_with_the_wall_line_stays_whole(self):
+        # One body standing before the wall, a drawer seam across it level with the wall line:
+        # the line runs through it, but what lies under it spans the columns above. Whole.
+        def draw(img: np.ndarray) -> None:
+            cv2.rectangle(img, (440, 90), (579, 289), 70, -1)
+            cv2.line(img, (442, 260), (577, 260), 200, 3)
+
+        img = self._before_the_wall(draw)
+        objs = _detect(img, img.copy()).objects
+        assert [o.object_class for o in objs] == ["heavy_furniture"]
+        x, y, w, h = objs[0].bbox_before
+        assert abs(y - 90) <= 3 and abs(y + h - 290) <= 3
+
     def test_door_welded_to_the_skirting_that_runs_off_the_frame_hangs_on_the_wall(self):
         # A door stands on the back wall's foot; right of it the skirting runs to the frame's
         # edge, a dark band the segmentation welded to the door. The door's box runs to the edge,
