@@ -334,7 +334,7 @@ class TestWallFeatures:
         img = self._before_the_wall(draw)
         objs = _detect(img, img.copy()).objects
         assert [o.object_class for o in objs] == ["heavy_furniture"]
-        x, y, w, h = objs[0].bbox_before
+        _, y, _, h = objs[0].bbox_before
         assert abs(y - 90) <= 3 and abs(y + h - 290) <= 3
 
     def test_door_welded_to_the_skirting_that_runs_off_the_frame_hangs_on_the_wall(self):
