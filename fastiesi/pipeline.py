@@ -297,8 +297,9 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                                 lambda: post_masks.objects(high_mask=high))
 
         pre_objects, post_objects = objects_of_both(cmap.high_mask)
-        if cmap.level == "low" and _shelving_in_low(pre_objects, regions, cmap, cfg):
-            cmap = cmap.read_as_mixed(config=cfg.complexity)
+        mixed = _shelving_in_low(pre_objects, regions, cmap, cfg) if cmap.level == "low" else None
+        if mixed is not None:
+            cmap = mixed
             pre_objects, post_objects = objects_of_both(cmap.high_mask)
     timings.update(spent)
     with _timed(timings, "movement"):
@@ -321,15 +322,16 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
 
 
-def _shelving_in_low(pre_objects: FrameObjects, regions: DepthRegions, cmap: ComplexityMap, cfg: Config) -> bool:
-    """Whether the low path left a mass larger than any object where it stands, part of which
-    lies where the local PSD is high: shelving whose frame's mean PSD came out low
-    (:meth:`ComplexityMap.read_as_mixed`)."""
+def _shelving_in_low(pre_objects: FrameObjects, regions: DepthRegions, cmap: ComplexityMap,
+                     cfg: Config) -> ComplexityMap | None:
+    """The low map read as mixed (:meth:`ComplexityMap.read_as_mixed`) where the low path left a
+    mass larger than any object where it stands, part of which lies where the local PSD is high
+    (shelving whose frame's mean PSD came out low); None otherwise."""
     big = oversized_masses(pre_objects, regions, config=cfg)
     if not big:
-        return False
-    high = cmap.local_high_mask(config=cfg.complexity)
-    return bool(high[np.isin(pre_objects.components.labels, big)].any())
+        return None
+    mixed = cmap.read_as_mixed(config=cfg.complexity)
+    return mixed if mixed.high_mask[np.isin(pre_objects.components.labels, big)].any() else None
 
 
 def _complexity_reason(cmap: ComplexityMap, cfg: Config) -> str | None:

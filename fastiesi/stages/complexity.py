@@ -94,11 +94,6 @@ class ComplexityMap:
     def high_fraction(self) -> float:
         return float(self.high_mask.mean())
 
-    def local_high_mask(self, *, config: ComplexityConfig | None = None) -> NDArray[np.bool_]:
-        """Where the local PSD is high (:func:`high_blocks`), whatever the image's level."""
-        cfg = config or DEFAULT_CONFIG.complexity
-        return _blocks_to_mask(high_blocks(self.local_psd, cfg.psd_high_min), self.high_mask.shape)
-
     def read_as_mixed(self, *, config: ComplexityConfig | None = None) -> ComplexityMap:
         """This low-PSD image read as mixed, split by its local PSD.
 
@@ -109,8 +104,9 @@ class ComplexityMap:
         every object in it is lost. The pipeline reads such an image as mixed (4.3's split by
         local PSD) when the low path leaves a mass of that kind over high local PSD
         (:func:`fastiesi.stages.segment.oversized_masses`); the PSD and its blocks are kept."""
-        return ComplexityMap(self.psd, "mixed", self.local_psd, self.local_high_mask(config=config),
-                             shelving_in_low=True)
+        cfg = config or DEFAULT_CONFIG.complexity
+        high = _blocks_to_mask(high_blocks(self.local_psd, cfg.psd_high_min), self.high_mask.shape)
+        return ComplexityMap(self.psd, "mixed", self.local_psd, high, shelving_in_low=True)
 
 
 def _blocks_to_mask(blocks: NDArray[np.bool_], shape: tuple[int, int]) -> NDArray[np.bool_]:
