@@ -490,6 +490,22 @@ class MovementConfig:
         "not span the same columns as what lies above (one body cut at a drawer line would); "
         "then only the part under the line is counted, classed by its own area",
     )
+    board_margin_px: int = _f(
+        40,
+        "choice: paper 4.3 (shelves hold small objects); an unchanged high-complexity blob Table 1 "
+        "sizes as furniture of any kind that a shelf board runs through, from this far before "
+        "it to this far past it, on a row at least half a line width (max_line_width_px) inside "
+        "its outline, with the same surfaces either side of the board inside the box as beside "
+        "it (median grey within saliency_diff_binarize levels), is goods welded on the shelving "
+        "and counts as one small object: furniture before the shelving hides the boards "
+        "(stages/boards.py). 40 px is about three line widths: a drawer line or a seam ends at "
+        "the object's sides. 0 switches the test off",
+    )
+    board_fill: float = _f(
+        0.95,
+        "choice: the share of the span's columns that must hold the board's line (a row either "
+        "way, gaps to 4 px bridged) for it to run through (.stages.boards)",
+    )
     goods_on_shelf_fraction: float = _f(
         0.9,
         "choice: paper 4.3 describes shelving as holding many small objects of similar sizes; in "

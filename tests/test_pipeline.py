@@ -87,6 +87,24 @@ class TestComplexityReading:
         assert a.complexity == "low" and a.complexity_reason is None
 
 
+class TestShelving:
+    def test_goods_welded_across_a_board_are_not_furniture(self):
+        # A store whose edge-density blob welds the goods of two shelf cells and the board
+        # between them, sized as furniture by Table 1: the board runs on through it, so it is
+        # goods (one small object), and the furniture total is the scene's three (with it: four,
+        # and 2 of 4 moved rates VII for VIII).
+        from fastiesi.synth.scene import spec_for_intensity
+
+        # render_intensity(8, seed=1, layout="store", ...)'s scene, without its search.
+        spec = spec_for_intensity(8, seed=1001, shake="slight", layout="store", lighting=0.5, noise_sigma=4.0,
+                                  jpeg_quality=90)
+        pair = render_pair(spec)
+        a = assess(pair.pre, pair.post)
+        assert pair.truth.total[2] == 3
+        assert (a.classes["furniture"].moved, a.classes["furniture"].total) == (2, 3)
+        assert a.intensity == pair.truth.rating.intensity == 8
+
+
 class TestRejection:
     def test_different_room(self):
         a = assess(render_pair(SceneSpec(seed=1)).pre, render_pair(SceneSpec(seed=51)).post)

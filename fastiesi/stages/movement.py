@@ -18,7 +18,9 @@ objects 0). The pre/post difference, hole-filled and opened, leaves the fallen o
 saliency images' difference binarised at 25 and eroded leaves the moving objects (the paper runs
 it only when nothing fell; here always, see :func:`high_changes`); the two blobs a shift leaves
 (where it was, where it is) are paired by area. Change blobs pass the length and line screens.
-Pre objects in high-complexity regions are counted as the totals; a changed one overlapped by a
+Pre objects in high-complexity regions are counted as the totals, goods welded on the shelving
+(a blob sized as light furniture nearly all on the shelf area, or one a shelf board runs through,
+:mod:`.boards`) as small objects; a changed one overlapped by a
 moving blob has moved, and so has a changed one with no post object left where it stood (gone,
 as in 4.2.3). When it is goods welded into one blob of which only some moved, only the part that
 moved has (:mod:`.welded`).
@@ -51,6 +53,7 @@ from numpy.typing import NDArray
 from .._threads import side_by_side
 from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
 from ..errors import InputError
+from .boards import boards_through, horizontal_lines
 from .classify import classify_area
 from .components import Components, label_components, screen_components
 from .depth import DepthRegions, inherit_from_tall, object_placement
@@ -142,6 +145,8 @@ class _Frames:
     # made on first need.
     _pre_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
     _post_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
+    # Each frame's edges made fit to follow a shelf board along (.boards), made on first need.
+    _boards: dict[bool, NDArray[np.bool_]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
@@ -160,6 +165,19 @@ class _Frames:
         if _is_foot(pre, box, cfg):
             return pre, None
         return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
+
+    def boards_through(self, box: tuple[int, int, int, int], mask: NDArray[np.bool_], cfg: Config, *,
+                       post_side: bool) -> bool:
+        """Whether a shelf board runs through the object at ``box`` in its own frame
+        (:func:`.boards.boards_through`): goods welded on the shelving, not furniture."""
+        lines = self._boards.get(post_side)
+        if lines is None:
+            lines = horizontal_lines((self.post if post_side else self.pre).edges)
+            self._boards[post_side] = lines
+        mv = cfg.movement
+        return boards_through(lines, self.post_gray if post_side else self.pre_gray, box, mask,
+                              margin=mv.board_margin_px, inset=mv.max_line_width_px, fill=mv.board_fill,
+                              same_grey=float(mv.saliency_diff_binarize))
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,9 +240,12 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         # Largely under a removed person (2.4): not an object.
         if exclude is not None and exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
             continue
+        changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         if high and shelf is not None:
             cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
-        changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
+            if (cls != "small_objects" and not changed and cfg.movement.board_margin_px
+                    and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
+                cls = "small_objects"
         cand = _Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high)  # type: ignore[arg-type]
         if cls != "small_objects":
             body = _body_box(m, box, cfg)  # type: ignore[arg-type]
