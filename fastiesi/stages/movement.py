@@ -789,8 +789,37 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             # The pre frame's objects there, welded into one blob: they are counted already,
             # and whichever of them changed is counted as gone (moved) by itself.
             continue
+        if frames is not None and _landing_recut(q, out, frames, cfg):
+            continue
         out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _landing_recut(part: _Candidate, tracked: list[TrackedObject], frames: _Frames, cfg: Config) -> bool:
+    """Whether a part a blob gained (:func:`_parts_changed`, post side) is where an object
+    already tracked landed, cut differently: what of it lies outside the landing boxes of the
+    objects tracked as moved there is too small to be an object or unchanged in place. A box
+    pushed against the bottle beside it on a wall shelf welds to the bottle's blob in the post
+    frame; the box is tracked by its shift, and the blob's new part is the box's near half and
+    the wall between them, not an object that arrived."""
+    if not 2 << 20 <= part.label < _WELD_FRONT:  # only the post side's parts (see _low_path)
+        return False
+    x, y, w, h = part.box
+    landed = np.zeros((h, w), bool)
+    for o in tracked:
+        if not o.moved or o.bbox_after is None or o.bbox_before is None:
+            continue
+        ox, oy, ow, oh = o.bbox_after
+        x0, y0, x1, y1 = max(x, ox), max(y, oy), min(x + w, ox + ow), min(y + h, oy + oh)
+        if x0 < x1 and y0 < y1:
+            landed[y0 - y:y1 - y, x0 - x:x1 - x] = True
+    if not landed.any():
+        return False
+    gained = (frames.post.mask[y:y + h, x:x + w] > 0) & ~(frames.pre.mask[y:y + h, x:x + w] > 0)
+    rest = gained & ~landed
+    if rest.sum() < cfg.classify.smallest_object_area:
+        return True
+    return _mostly_unchanged(part.box, rest, frames.post_gray, frames.pre_gray, cfg)
 
 
 def _stayed_but_parts_left(c: _Candidate, frames: _Frames, cfg: Config) -> list[TrackedObject]:
