@@ -17,9 +17,10 @@ where it shows beside an object (:func:`hangs_on_wall`):
 
 A line is read from the room's edges (:func:`room_edges`: the edge map less the objects'
 outlines): a row where nearly every column of a strip beside the object holds an edge, within a
-row either way. It must part two surfaces, wall above and floor below, which differ in grey
-level on both sides of the object the same way: a seam between two floor tiles, or a wall
-shelf's board, has the same surface either side and decides nothing. Where no such line shows
+row either way, on both sides (where no row does, rows within half a strip of each other: the
+floor line bends down where the back wall meets a side wall). It must part two surfaces, wall above and floor
+below, which differ in grey level on both sides of the object the same way: a seam between two
+floor tiles, or a wall shelf's board, has the same surface either side and decides nothing. Where no such line shows
 (an object in the middle of the floor), nothing is decided: the object is furniture as Table 1
 says. Where something standing beside the object hides the strip (a chair by a door, a box
 before a window's wall), the line is read past it, along the same rows, over the columns that
@@ -72,6 +73,21 @@ def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int,
     seen = ~hidden[y0:y1, x0:x1]
     count = seen.sum(axis=1)
     return (count >= least) & ((near & seen).sum(axis=1) >= fill * np.maximum(count, 1))
+
+
+def _both(left: NDArray[np.bool_], right: NDArray[np.bool_], strip: int) -> NDArray[np.bool_]:
+    """Rows where a line crosses both sides; where no row does, rows where a line crosses one
+    side and a line crosses the other within half a strip's width either way: where the back
+    wall meets a side wall, the floor line bends down towards the camera, and beside an object
+    in that corner it crosses a few rows lower on that side. (Only then: where the line shows
+    level on both sides, its rows are those, and the line's lower edge stays where it is.)"""
+    both = left & right
+    if both.any() or not left.any() or not right.any():
+        return both
+    k = np.ones(2 * (strip // 2) + 1)
+    near_left = np.convolve(left, k, mode="same") > 0
+    near_right = np.convolve(right, k, mode="same") > 0
+    return (left & near_right) | (right & near_left)
 
 
 def _surface_steps(gray: NDArray[np.uint8], rows: NDArray[np.intp], a: int, b: int, reach: int,
@@ -158,7 +174,7 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     left = _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill)
     right = _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
     past = None
-    if hidden is not None and not (left & right).any():
+    if hidden is not None and not _both(left, right, strip).any():
         # Something standing beside it hides the line there: look past it, along the rows, up
         # to three strips out, reading only the columns that show the room (the surfaces too);
         # where no row then shows a line on both sides, read on out to the object's own width (a
@@ -170,10 +186,10 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
             (la, lb), (ra, rb) = sides = ((x - reach - 2, x - 2), (x + w + 2, x + w + reach + 2))
             left = near_left | _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill, hidden, least)
             right = near_right | _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill, hidden, least)
-            if (left & right).any():
+            if _both(left, right, strip).any():
                 break
         past = hidden
-    rows = np.flatnonzero(left & right) + top
+    rows = np.flatnonzero(_both(left, right, strip)) + top
     if rows.size == 0:
         return None
     # The line parts two surfaces, differing the same way on both sides.

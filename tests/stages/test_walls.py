@@ -148,6 +148,26 @@ class TestWallLineRow:
         # The 3 px line's lower edge (one line with its upper one, as a skirting board is).
         assert row is not None and FLOOR_Y <= row <= FLOOR_Y + 4
 
+    def test_line_bending_at_a_corner(self):
+        # The back wall meets a side wall just right of a door: there the floor line runs down
+        # towards the camera, crossing the strip right of the door 10 rows lower than the strip
+        # left of it. Still the line the door stands on (it hangs); a line on one side only
+        # (the side wall's floor line ends at the corner) is none.
+        img = np.full((600, 800), 190, np.uint8)
+        img[FLOOR_Y:, :552] = 120
+        img[FLOOR_Y + 10:, 552:] = 120
+        cv2.line(img, (0, FLOOR_Y), (551, FLOOR_Y), 80, 3)
+        cv2.line(img, (552, FLOOR_Y + 10), (799, FLOOR_Y + 10), 80, 3)
+        door = (500, 140, 50, 162)
+        objects = np.zeros_like(img)
+        objects[140:302, 500:550] = 255
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        row = wall_line_row(img, room_edges(edges, objects), door, strip=13, step=25)
+        assert row is not None and FLOOR_Y <= row <= FLOOR_Y + 14
+        img[FLOOR_Y - 30:, 552:] = 190  # ... no floor line right of the door at all
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        assert wall_line_row(img, room_edges(edges, objects), door, strip=13, step=25) is None
+
     def test_no_row_in_the_middle_of_the_floor(self):
         img = _room()
         edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
