@@ -18,14 +18,15 @@ where it shows beside an object (:func:`hangs_on_wall`):
 A line is read from the room's edges (:func:`room_edges`: the edge map less the objects'
 outlines): a row where nearly every column of a strip beside the object holds an edge, within a
 row either way, on both sides (where no row does, rows within half a strip of each other: the
-floor line bends down where the back wall meets a side wall). It must part two surfaces, wall above and floor
-below, which differ in grey level on both sides of the object the same way: a seam between two
-floor tiles, or a wall shelf's board, has the same surface either side and decides nothing. Where no such line shows
-(an object in the middle of the floor), nothing is decided: the object is furniture as Table 1
-says. Where something standing beside the object hides the strip (a chair by a door, a box
-before a window's wall), the line is read past it, along the same rows, over the columns that
-show the room, up to three strips out or, where that shows no line on both sides, as far as the
-object's own width (a wardrobe beside a window), and so are the surfaces either side of it.
+floor line bends down where the back wall meets a side wall). It must part two surfaces, wall
+above and floor below, which differ in grey level on both sides of the object the same way: a
+seam between two floor tiles, or a wall shelf's board, has the same surface either side and
+decides nothing. Where no such line shows (an object in the middle of the floor), nothing is
+decided: the object is furniture as Table 1 says. Where something standing beside the object
+hides the strip (a chair by a door, a box before a window's wall), the line is read past it,
+along the same rows, over the columns that show the room, up to three strips out or, where that
+shows no line on both sides, as far as the object's own width (a wardrobe beside a window), and
+so are the surfaces either side of it.
 """
 
 from __future__ import annotations
