@@ -766,17 +766,9 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
                 continue
             out.append(TrackedObject(g.object_class, g.region, g.area, g.box, None, g.centroid, None, True, False, "low"))
             continue
+        used.add(q.label)
         disp = _distance(g.centroid, q.centroid)
         same_place = _iou(g.box, q.box) >= cfg.movement.same_place_iou
-        if frames is not None and disp > max(g.box[2], g.box[3]) and not _moved_whole(g, q, frames, cfg) \
-                and _mostly_still_there(g, frames, cfg) and not _turned_in_place(g, frames, cfg):
-            # Paired by area with a blob more than its own length away, but most of it and its
-            # outline are still where it stood, and it does not agree with the post frame at the
-            # shift: a member welded to it left (a sofa before a door), not the blob. The
-            # partner is left to be judged as appeared.
-            out += _stayed_but_parts_left(g, frames, cfg)
-            continue
-        used.add(q.label)
         moved = disp > cfg.movement.moved_min_displacement_px or not same_place
         jitter = cfg.movement.moved_min_displacement_px
         if moved and frames is not None and (
