@@ -510,7 +510,9 @@ class MovementConfig:
         0.9,
         "choice: paper 4.3 describes shelving as holding many small objects of similar sizes; in "
         "high-complexity regions an object sized as light furniture (Table 1) with at least 90 % of "
-        "its pixels on the shelf area is goods the segmentation welded together: a small object. "
+        "its pixels on the shelving (the shelf area's connected parts larger than Table 1's "
+        "largest heavy furniture where they stand: an island round a textured stool on the floor "
+        "is no shelving) is goods the segmentation welded together: a small object. "
         "Furniture and heavy furniture keep their class (a cabinet standing before the shelves)",
     )
     line_elongation: float = _f(

@@ -104,6 +104,23 @@ class TestShelving:
         assert (a.classes["furniture"].moved, a.classes["furniture"].total) == (2, 3)
         assert a.intensity == pair.truth.rating.intensity == 8
 
+    def test_textured_floor_objects_are_not_goods(self):
+        # A high-complexity store: the dense foreground, closed, makes the shelf area, and the
+        # striped stool and the side table on the floor in front are islands of it. Goods stand
+        # on shelving, a unit larger than any object: the islands are not, and the two (which
+        # moved) stay light furniture. Read as goods they were small objects, and the light
+        # furniture moved was 1 of 2: VI for VIII.
+        from fastiesi.synth.scene import spec_for_intensity
+
+        # render_intensity(8, seed=101, layout="store", ...)'s scene, without its search.
+        pair = render_pair(spec_for_intensity(8, seed=101000, shake="slight", layout="store", lighting=0.5,
+                                              noise_sigma=4.0, jpeg_quality=90))
+        a = assess(pair.pre, pair.post)
+        assert a.complexity == "high"
+        assert (a.classes["light_furniture"].moved, a.classes["light_furniture"].total) == (3, 4)
+        assert pair.truth.total[1] == 4 and pair.truth.moved[1] == 3
+        assert abs(a.intensity - pair.truth.intensity) <= 1
+
 
 class TestRejection:
     def test_different_room(self):

@@ -147,6 +147,7 @@ class _Frames:
     _post_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
     # Each frame's edges made fit to follow a shelf board along (.boards), made on first need.
     _boards: dict[bool, NDArray[np.bool_]] = field(init=False, default_factory=dict)
+    _units: NDArray[np.bool_] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
@@ -165,6 +166,13 @@ class _Frames:
         if _is_foot(pre, box, cfg):
             return pre, None
         return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
+
+    def shelving(self, shelf: NDArray[np.bool_], cfg: Config) -> NDArray[np.bool_]:
+        """The shelving units of the shelf area (:func:`shelving_units`), made on first need."""
+        if self._units is None:
+            object.__setattr__(self, "_units", shelving_units(shelf, self.regions, cfg))
+        assert self._units is not None
+        return self._units
 
     def boards_through(self, box: tuple[int, int, int, int], mask: NDArray[np.bool_], cfg: Config, *,
                        post_side: bool) -> bool:
@@ -242,7 +250,7 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
             continue
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         if high and shelf is not None:
-            cls = _as_goods(cls, shelf[y:y + h, x:x + w][m], cfg)
+            cls = _as_goods(cls, frames.shelving(shelf, cfg)[y:y + h, x:x + w][m], cfg)
             if (cls != "small_objects" and not changed and cfg.movement.board_margin_px
                     and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
                 cls = "small_objects"
@@ -379,8 +387,8 @@ def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Conf
 
 def _as_goods(cls: ObjectClass, on_shelf: NDArray[np.bool_], cfg: Config) -> ObjectClass:
     """The class of a high-complexity object whose pixels ``on_shelf`` tell where it lies on the
-    shelf area: light-furniture-sized and (nearly) all on the shelving, it is goods welded
-    together (4.3: shelves hold small objects of similar sizes), so a small object."""
+    shelving (:func:`shelving_units`): light-furniture-sized and (nearly) all on it, it is goods
+    welded together (4.3: shelves hold small objects of similar sizes), so a small object."""
     if cls == "light_furniture" and on_shelf.size and float(on_shelf.mean()) >= cfg.movement.goods_on_shelf_fraction:
         return "small_objects"
     return cls
@@ -1021,6 +1029,20 @@ def shelf_area(pre_edges: NDArray[np.uint8], *, config: Config | None = None) ->
     return cv2.morphologyEx(dense, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)) > 0
 
 
+def shelving_units(shelf: NDArray[np.bool_], regions: DepthRegions, cfg: Config) -> NDArray[np.bool_]:
+    """The parts of the shelf area (:func:`shelf_area`) that are shelving: its connected parts
+    larger than Table 1's largest heavy furniture in the depth region of their lowest point. A
+    textured stool on the floor is dense foreground too, closed into an island of its own, no
+    larger than itself: goods stand on shelving, a unit larger than any one object."""
+    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(shelf.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        keep[i] = area > caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]
+    return keep[labels]
+
+
 def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pre_saliency: NDArray[np.uint8],
                  post_saliency: NDArray[np.uint8], high_mask: NDArray[np.bool_], regions: DepthRegions,
                  cfg: Config, shelf: NDArray[np.bool_] | None = None) -> HighChanges:
@@ -1049,10 +1071,11 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
     moving &= ~diff
     comps = label_components(moving)
+    units = shelving_units(shelf, regions, cfg)
     blobs = []
     for c in _blobs_of(comps, regions, cfg):
         x, y, w, h = c.box
-        blobs.append(replace(c, object_class=_as_goods(c.object_class, shelf[y:y + h, x:x + w][comps.mask(c.label)[0]], cfg)))
+        blobs.append(replace(c, object_class=_as_goods(c.object_class, units[y:y + h, x:x + w][comps.mask(c.label)[0]], cfg)))
     return HighChanges(fallen, blobs)
 
 

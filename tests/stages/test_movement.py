@@ -590,6 +590,17 @@ class TestHighPath:
         assert classify_area(ch.moving[0].area, "far") == "light_furniture"  # by Table 1 alone
         assert ch.moving[0].object_class == ("small_objects" if on_shelving else "light_furniture")
 
+    def test_shelving_units_are_the_shelf_area_larger_than_any_object(self):
+        from fastiesi.stages.movement import shelving_units
+
+        shelf = np.zeros((600, 800), bool)
+        shelf[40:300, 40:760] = True  # a shelving unit against the back wall
+        shelf[450:530, 60:140] = True  # a striped stool on the floor, closed into an island
+        units = shelving_units(shelf, DepthRegions(shelf.shape), DEFAULT_CONFIG)
+        assert units[40:300, 40:760].all()
+        assert not units[450:530, 60:140].any()
+        assert not units[~shelf].any()
+
     def test_furniture_before_the_shelving_keeps_its_class(self):
         # Only light-furniture sizes are read as welded goods: a cabinet before the shelves is not.
         pre_sal = np.zeros((600, 800), np.uint8)
