@@ -19,8 +19,8 @@ saliency images' difference binarised at 25 and eroded leaves the moving objects
 it only when nothing fell; here always, see :func:`high_changes`); the two blobs a shift leaves
 (where it was, where it is) are paired by area. Change blobs pass the length and line screens.
 Pre objects in high-complexity regions are counted as the totals, goods welded on the shelving
-(a blob sized as light furniture nearly all on the shelf area, or one a shelf board runs through,
-:mod:`.boards`) as small objects; a changed one overlapped by a
+(a blob sized as light furniture nearly all on the shelving, :func:`shelving_units`, or one a
+shelf board runs through, :mod:`.boards`) as small objects; a changed one overlapped by a
 moving blob has moved, and so has a changed one with no post object left where it stood (gone,
 as in 4.2.3). When it is goods welded into one blob of which only some moved, only the part that
 moved has (:mod:`.welded`).
@@ -59,7 +59,7 @@ from .components import Components, label_components, screen_components
 from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
-from .segment import FrameObjects
+from .segment import FrameObjects, larger_than_any_object
 from .walls import hidden_by, line_runs_through, room_edges, wall_line_row
 from .welded import (
     best_score,
@@ -147,7 +147,6 @@ class _Frames:
     _post_lines: list[NDArray[np.generic]] = field(init=False, default_factory=list)
     # Each frame's edges made fit to follow a shelf board along (.boards), made on first need.
     _boards: dict[bool, NDArray[np.bool_]] = field(init=False, default_factory=dict)
-    _units: NDArray[np.bool_] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pre_smooth", smooth(self.pre_gray))
@@ -166,13 +165,6 @@ class _Frames:
         if _is_foot(pre, box, cfg):
             return pre, None
         return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
-
-    def shelving(self, shelf: NDArray[np.bool_], cfg: Config) -> NDArray[np.bool_]:
-        """The shelving units of the shelf area (:func:`shelving_units`), made on first need."""
-        if self._units is None:
-            object.__setattr__(self, "_units", shelving_units(shelf, self.regions, cfg))
-        assert self._units is not None
-        return self._units
 
     def boards_through(self, box: tuple[int, int, int, int], mask: NDArray[np.bool_], cfg: Config, *,
                        post_side: bool) -> bool:
@@ -234,7 +226,7 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
                 high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None,
-                shelf: NDArray[np.bool_] | None, frames: _Frames, *, post_side: bool = False) -> list[_Candidate]:
+                shelving: NDArray[np.bool_] | None, frames: _Frames, *, post_side: bool = False) -> list[_Candidate]:
     """The objects of one frame (``post_side``: the post one) to track: classed (3.1, Table 1),
     less those under a removed person and the wall features (judged in both frames,
     :meth:`_Frames.on_wall`), each marked changed or not."""
@@ -249,8 +241,8 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if exclude is not None and exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
             continue
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if high and shelf is not None:
-            cls = _as_goods(cls, frames.shelving(shelf, cfg)[y:y + h, x:x + w][m], cfg)
+        if high and shelving is not None:
+            cls = _as_goods(cls, shelving[y:y + h, x:x + w][m], cfg)
             if (cls != "small_objects" and not changed and cfg.movement.board_margin_px
                     and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
                 cls = "small_objects"
@@ -1034,24 +1026,25 @@ def shelving_units(shelf: NDArray[np.bool_], regions: DepthRegions, cfg: Config)
     larger than Table 1's largest heavy furniture in the depth region of their lowest point. A
     textured stool on the floor is dense foreground too, closed into an island of its own, no
     larger than itself: goods stand on shelving, a unit larger than any one object."""
-    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
     n, labels, stats, _ = cv2.connectedComponentsWithStats(shelf.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
-        keep[i] = area > caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]
+        keep[i] = larger_than_any_object(area, (x, y, w, h), regions, cfg)
     return keep[labels]
 
 
 def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pre_saliency: NDArray[np.uint8],
                  post_saliency: NDArray[np.uint8], high_mask: NDArray[np.bool_], regions: DepthRegions,
-                 cfg: Config, shelf: NDArray[np.bool_] | None = None) -> HighChanges:
+                 cfg: Config, shelf: NDArray[np.bool_] | None = None, *,
+                 units: NDArray[np.bool_] | None = None) -> HighChanges:
     """Changed blobs of the high-complexity regions (4.3).
 
     The paper runs the saliency difference only when no fall was found. Both are run here: a
     quake that drops goods also shifts others on the shelves, and the moved fractions that
     decide VIII from IX need those shifts; a saliency blob on a fallen object is not counted
-    twice.
+    twice. ``shelf`` (:func:`shelf_area`) and ``units`` (:func:`shelving_units` of it) are made
+    here when not given.
     """
     roi = high_mask.astype(np.uint8) * np.uint8(255)
     b_post = density_binarize(post_edges, config=cfg)
@@ -1071,7 +1064,7 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
     moving &= ~diff
     comps = label_components(moving)
-    units = shelving_units(shelf, regions, cfg)
+    units = shelving_units(shelf, regions, cfg) if units is None else units
     blobs = []
     for c in _blobs_of(comps, regions, cfg):
         x, y, w, h = c.box
@@ -1193,9 +1186,10 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     if exclude is not None and exclude.shape != pre_gray.shape:
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
     shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
+    units = shelving_units(shelf, regions, cfg) if shelf is not None else None
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, shelf, frames,
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames,
                          post_side=True)
     pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,
@@ -1203,7 +1197,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     if high_mask.any():
         roi = high_mask if exclude is None else high_mask & ~exclude
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
-                               roi, regions, cfg, shelf)
+                               roi, regions, cfg, shelf, units=units)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
     objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
     return MovementResult(_track_gone(_trace_appeared(objects, frames, cfg), frames, cfg))

@@ -194,16 +194,19 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: C
     return solid if out is None else out
 
 
+def larger_than_any_object(area: float, box: tuple[int, int, int, int], regions: DepthRegions, cfg: Config) -> bool:
+    """Whether a region of ``area`` pixels whose box is ``box`` (x, y, w, h) is larger than
+    Table 1's largest heavy furniture in the depth region of its lowest point: larger than any
+    object where it stands."""
+    x, y, w, h = box
+    return area > cfg.classify.for_region(regions.region_of_point(x + w / 2.0, float(y + h - 1))).heavy_furniture.hi
+
+
 def _over_heavy_cap(comps: Components, labels: NDArray[np.intp], regions: DepthRegions, cfg: Config) -> list[int]:
-    """Those of ``labels`` larger than Table 1's largest heavy furniture in the depth region of
-    their lowest point: larger than any object where they stand."""
-    caps = {r: cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near")}
-    out = []
-    for i in labels[comps.areas[labels] > min(caps.values())]:
-        x, y, w, h = (int(v) for v in comps.boxes[i])
-        if comps.areas[i] > caps[regions.region_of_point(x + w / 2.0, float(y + h - 1))]:
-            out.append(int(i))
-    return out
+    """Those of ``labels`` larger than any object where they stand (:func:`larger_than_any_object`)."""
+    smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
+    return [int(i) for i in labels[comps.areas[labels] > smallest_cap]
+            if larger_than_any_object(float(comps.areas[i]), tuple(int(v) for v in comps.boxes[i]), regions, cfg)]  # type: ignore[arg-type]
 
 
 def oversized_masses(objects: FrameObjects, regions: DepthRegions, *, config: Config | None = None) -> list[int]:
