@@ -736,6 +736,8 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             out.append(_unmoved(p, "low"))
         else:
             gone.append(p)
+    if frames is not None:
+        out += [_unmoved(q, "low") for q in post_c if _missed_before(q, frames, cfg)]
     # A changed post object lying on an unchanged pre object is that object, seen differently.
     still = [p for p in pre_c if not p.changed]
     appeared = [q for q in post_c if q.changed
@@ -793,6 +795,23 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
             continue
         out.append(TrackedObject(q.object_class, q.region, q.area, None, q.box, None, q.centroid, True, False, "low"))
     return out
+
+
+def _missed_before(q: _Candidate, frames: _Frames, cfg: Config) -> bool:
+    """Whether a post object is one the pre frame's segmentation missed: unchanged (its pixels
+    correlate in place, so it stood there before), and the pre frame's object mask covers less
+    than half of it (no pre component, object or not, holds it). A dark object on its own
+    shadow can lose its outline's foot in one frame and not in the other; it stood in the room
+    all along and is counted (the totals are of the pre frame's objects, 4.4), unmoved."""
+    if q.changed or q.high or q.label >= 1 << 20 or q.object_class == "small_objects":
+        return False
+    pre = frames.pre.components
+    if any(_contains(tuple(int(v) for v in pre.boxes[lab]), q.centroid) for lab in frames.pre.labels):  # type: ignore[arg-type]
+        return False
+    x, y, w, h = q.box
+    m, _ = frames.post.components.mask(q.label)
+    held = frames.pre.mask[y:y + h, x:x + w] > 0
+    return 2 * int((held & m).sum()) < int(m.sum())
 
 
 def _landing_recut(part: _Candidate, tracked: list[TrackedObject], frames: _Frames, cfg: Config) -> bool:

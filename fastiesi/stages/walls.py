@@ -76,6 +76,18 @@ def _crossing_rows(lines: NDArray[np.uint8], x0: int, x1: int, y0: int, y1: int,
     return (count >= least) & ((near & seen).sum(axis=1) >= fill * np.maximum(count, 1))
 
 
+def _all_hidden(hidden: NDArray[np.bool_], x0: int, x1: int, y0: int, y1: int, least: int) -> NDArray[np.bool_]:
+    """For rows y0..y1-1 (clipped to the frame), whether something stands over columns
+    x0..x1-1 (:func:`hidden_by`): ``least`` of them or more lie in the frame, and fewer than
+    ``least`` show the room, so no line can show there. Beyond the frame nothing is known:
+    not hidden."""
+    h, w = hidden.shape
+    x0, x1, y0, y1 = max(0, x0), min(w, x1), max(0, y0), min(h, y1)
+    if y1 <= y0 or x1 - x0 < least:
+        return np.zeros(max(0, y1 - y0), bool)
+    return (~hidden[y0:y1, x0:x1]).sum(axis=1) < least
+
+
 def _both(left: NDArray[np.bool_], right: NDArray[np.bool_], strip: int) -> NDArray[np.bool_]:
     """Rows where a line crosses both sides; where no row does, rows where a line crosses one
     side and a line crosses the other within half a strip's width either way: where the back
@@ -175,6 +187,7 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     left = _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill)
     right = _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
     past = None
+    one_side = np.zeros_like(left)
     if hidden is not None and not _both(left, right, strip).any():
         # Something standing beside it hides the line there: look past it, along the rows, up
         # to three strips out, reading only the columns that show the room (the surfaces too);
@@ -190,12 +203,25 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
             if _both(left, right, strip).any():
                 break
         past = hidden
-    rows = np.flatnonzero(_both(left, right, strip)) + top
+        if not _both(left, right, strip).any():
+            # Read that far, one side still shows nothing: where something hides it at a row
+            # that the line crosses on the other side (a door between a cabinet and the wall's
+            # end), the line runs on behind what hides it; that side decides alone.
+            (la, lb), (ra, rb) = sides
+            shut_left = _all_hidden(hidden, la, lb, top, bottom + 2 * h, least)
+            shut_right = _all_hidden(hidden, ra, rb, top, bottom + 2 * h, least)
+            one_side = (left & shut_right) | (right & shut_left)
+    both = _both(left, right, strip)
+    rows = np.flatnonzero(both | one_side) + top
     if rows.size == 0:
         return None
-    # The line parts two surfaces, differing the same way on both sides.
+    # The line parts two surfaces, differing the same way on both sides (on the one that shows
+    # it, where the other is hidden).
     dl, dr = (_surface_steps(gray, rows, a, b, strip // 2 + 1, past) for a, b in sides)
-    walls = rows[(np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))]
+    with np.errstate(invalid="ignore"):
+        agree = (np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))
+        alone = ((np.abs(dl) > step) & np.isnan(dr)) | ((np.abs(dr) > step) & np.isnan(dl))
+    walls = rows[np.where(both[rows - top], agree, alone)]
     if walls.size == 0:
         return None
     # The uppermost line, with the rows under it within a line's width (``strip``): a skirting

@@ -365,6 +365,40 @@ class TestWallFeatures:
         assert not _hangs_on_wall(box, img, frame, [], DEFAULT_CONFIG)
 
 
+class TestMissedBefore:
+    """A post object the pre frame's segmentation missed (its pixels unchanged) is counted."""
+
+    @staticmethod
+    def _missed(draw_post_only) -> list:
+        # Both frames show the same room; the pre frame's segmentation is made on a copy
+        # without the object (as when a dark object's foot fades into its shadow in one frame).
+        img = _floor(4)
+        cv2.rectangle(img, (500, 300), (700, 330), 220, -1)  # an L seen in both segmentations
+        cv2.rectangle(img, (500, 300), (530, 470), 220, -1)
+        bare = img.copy()
+        draw_post_only(img)
+        regions = DepthRegions(img.shape)
+        sal = np.zeros_like(img)
+        return detect_movement(img, img.copy(), segment_objects(bare), segment_objects(img), pre_saliency=sal,
+                               post_saliency=sal, high_mask=np.zeros(img.shape, bool), regions=regions).objects
+
+    def test_furniture_seen_only_after_but_unchanged_is_counted_unmoved(self):
+        objs = self._missed(lambda im: cv2.rectangle(im, (150, 300), (230, 380), 40, -1))
+        assert len(objs) == 2 and not any(o.moved for o in objs)
+        assert any(abs(o.bbox_before[0] - 150) <= 2 and o.bbox_before == o.bbox_after for o in objs)
+
+    def test_small_piece_seen_only_after_is_not(self):
+        # As small as a small object: as likely a piece of a room line cut otherwise.
+        objs = self._missed(lambda im: cv2.rectangle(im, (150, 300), (175, 325), 40, -1))
+        assert len(objs) == 1 and abs(objs[0].bbox_before[0] - 500) <= 2
+
+    def test_one_inside_a_pre_object_box_is_not(self):
+        # Where a pre object stands (its box holds the centroid: in the L's corner), that
+        # object is judged.
+        objs = self._missed(lambda im: cv2.rectangle(im, (580, 380), (660, 450), 40, -1))
+        assert len(objs) == 1 and abs(objs[0].bbox_before[0] - 500) <= 2
+
+
 class TestTraceAppeared:
     @staticmethod
     def _vase(img: np.ndarray, x: int, y: int) -> None:

@@ -78,6 +78,19 @@ class TestHangsOnWall:
         # strips (39 px); the line is read on out to the window's own width (90 px), past it.
         assert _check(_room(), (300, 150, 90, 70), beside=beside)
 
+    def test_window_beside_furniture_wider_than_the_reach_hangs(self):
+        # A wardrobe 200 px wide right of the window hides the floor line beyond the window's
+        # own width: the line runs on behind it, and the side that shows it decides alone.
+        assert _check(_room(), (300, 150, 90, 70), beside=(392, 100, 200, 220))
+
+    def test_cabinet_beside_furniture_wider_than_the_reach_stands(self):
+        # Read on one side, the line still crosses beside its lower half: it stands.
+        assert not _check(_room(), (300, 200, 90, 125), beside=(392, 100, 200, 220))
+
+    def test_window_by_the_frame_edge_is_undecided(self):
+        # Beyond the frame nothing is hidden, nothing known: one side is not enough there.
+        assert not _check(_room(), (745, 150, 55, 70))
+
     def test_cabinet_before_the_wall_between_wide_furniture_stands(self):
         # Read as far past its neighbours, the line still crosses beside its lower half.
         assert not _check(_room(), (300, 200, 90, 125), beside=[(250, 200, 48, 120), (392, 160, 60, 160)])
