@@ -478,14 +478,16 @@ def _best_partner(area: int, box: tuple[int, int, int, int], centroid: tuple[flo
 
 
 def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets | None,
-              post_kps: KeypointSets | None) -> list[TrackedObject]:
+              post_kps: KeypointSets | None, frames: _Frames | None = None) -> list[TrackedObject]:
     """Second round over both paths' leftovers: an object gone from where it stood and one that
     appeared anywhere else are the same object when their areas agree (4.2.3). This is how a
     fall is seen, from a high-complexity shelf block to a low-complexity floor block too: a fall
     is a drop, more below than aside, of over 3 lengths (4.4 (1)). Partners more below than
     aside are taken first; then, with no distance to go by, the most similar pairs (then the
     closest descriptors, then the nearest), so that one object does not take another's only
-    partner."""
+    partner. With the frames given, a pair that would be a fall must also look alike, upright or
+    turned a quarter (:func:`_landed_alike`): a good gone from a shelf and another that shifted
+    on the board below match by area alone, and a fall lifts the intensity to VII (4.4 (1))."""
     gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
     appeared = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None]
     scored = []
@@ -507,12 +509,60 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
         if id(g) in replaced or id(q) in used:
             continue
         assert g.bbox_before is not None and g.centroid_before is not None and q.centroid_after is not None
-        used.add(id(q))
         # A fall is a drop: more below than aside, and by more than 3 lengths (4.4 (1)).
         below = q.centroid_after[1] - g.centroid_before[1] >= abs(q.centroid_after[0] - g.centroid_before[0])
         fell = below and _fell(g.bbox_before, g.centroid_before, q.centroid_after, cfg)
+        if fell and frames is not None and not _landed_alike(g.bbox_before, q.bbox_after, frames, cfg):  # type: ignore[arg-type]
+            continue
+        used.add(id(q))
         replaced[id(g)] = replace(g, bbox_after=q.bbox_after, centroid_after=q.centroid_after, fell=fell)
     return [replaced.get(id(o), o) for o in objects if id(o) not in used]
+
+
+def _landed_alike(before: tuple[int, int, int, int], after: tuple[int, int, int, int], frames: _Frames,
+                  cfg: Config) -> bool:
+    """Whether what stood at ``before`` in the pre frame lies at ``after`` in the post frame,
+    upright or turned a quarter either way (what falls often lands on its side): its silhouette
+    (the frames' object masks in the boxes, laid on each other at their centroids) overlaps the
+    other's by at least ``match_min_area_ratio`` of their union (the areas' own test, 4.2.3,
+    on the shapes), or its look is found there (the box grown by half the object's length each
+    way, for the segmentation's cut): a masked correlation of at least ``same_object_ncc``. A
+    plain look (nothing to correlate) is judged by the silhouette alone."""
+    x, y, w, h = before
+    m = frames.pre.mask[y:y + h, x:x + w] > 0
+    ax, ay, aw, ah = after
+    landed = frames.post.mask[ay:ay + ah, ax:ax + aw] > 0
+    if not m.any() or not landed.any():
+        return True
+    if any(_silhouette_iou(np.rot90(m, k), landed) >= cfg.movement.match_min_area_ratio for k in (0, 1, 3)):
+        return True
+    look = frames.pre_smooth[y:y + h, x:x + w]
+    if is_plain(look[inside_of(m)] if inside_of(m).any() else look[m]):
+        return False
+    pad = max(w, h) // 2
+    H, W = frames.post_smooth.shape
+    window = frames.post_smooth[max(0, ay - pad):min(H, ay + ah + pad), max(0, ax - pad):min(W, ax + aw + pad)]
+    for k in (0, 1, 3):
+        template, tmask = np.rot90(look, k), np.rot90(m, k).astype(np.uint8)
+        if window.shape[0] < template.shape[0] or window.shape[1] < template.shape[1]:
+            continue
+        if best_score(window, np.ascontiguousarray(template), np.ascontiguousarray(tmask)) >= cfg.movement.same_object_ncc:
+            return True
+    return False
+
+
+def _silhouette_iou(a: NDArray[np.bool_], b: NDArray[np.bool_]) -> float:
+    """Intersection over union of two masks laid on each other at their centroids."""
+    (ay, ax), (by, bx) = (np.argwhere(m).mean(axis=0) for m in (a, b))
+    dy, dx = int(np.rint(ay - by)), int(np.rint(ax - bx))  # where b's corner lies in a's frame
+    top, left = min(0, dy), min(0, dx)
+    hh = max(a.shape[0], dy + b.shape[0]) - top
+    ww = max(a.shape[1], dx + b.shape[1]) - left
+    ca, cb = np.zeros((hh, ww), bool), np.zeros((hh, ww), bool)
+    ca[-top:-top + a.shape[0], -left:-left + a.shape[1]] = a
+    cb[dy - top:dy - top + b.shape[0], dx - left:dx - left + b.shape[1]] = b
+    union = int((ca | cb).sum())
+    return int((ca & cb).sum()) / union if union else 0.0
 
 
 def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, own_gray: NDArray[np.uint8],
@@ -1218,7 +1268,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                roi, regions, cfg, shelf, units=units)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
-    objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints)
+    objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints, frames)
     return MovementResult(_track_gone(_trace_appeared(objects, frames, cfg), frames, cfg))
 
 

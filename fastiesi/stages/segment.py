@@ -73,13 +73,14 @@ class FrameMasks:
                                       min_object_area=cfg.classify.smallest_object_area)
         else:
             raise InputError(f"FrameMasks backend must be 'cpu' or 'gpu' (resolved), got {backend!r}")
-        self._set(cfg, edges, cleaned, solid)
+        self._set(cfg, edges, cleaned, solid, gray)
 
     def _set(self, cfg: Config, edges: NDArray[np.uint8], cleaned: NDArray[np.uint8],
-             solid: NDArray[np.uint8]) -> None:
+             solid: NDArray[np.uint8], gray: NDArray[np.uint8] | None = None) -> None:
         # Both backends' masks end here: outlines open at the bottom are closed on the host.
         solid = closed_bottoms(edges, cleaned, solid, cfg)
         self.config, self.edges, self._cleaned, self.solid = cfg, edges, cleaned, solid
+        self._gray = gray  # the shelving variant reads the surfaces its holes show
         self._smallest = cfg.classify.smallest_object_area
         self._shelved: NDArray[np.uint8] | None = None
 
@@ -92,9 +93,9 @@ class FrameMasks:
         if backend != "gpu":
             return [cls(g, config=cfg, backend=backend) for g in grays]
         out: list[FrameMasks] = []
-        for e, cleaned, solid in _device_masks(grays, cfg, given_edges=False):
+        for g, (e, cleaned, solid) in zip(grays, _device_masks(grays, cfg, given_edges=False)):
             masks = cls.__new__(cls)  # the masks are made already: only the fields to set
-            masks._set(cfg, e, cleaned, solid)
+            masks._set(cfg, e, cleaned, solid, g)
             out.append(masks)
         return out
 
@@ -102,9 +103,13 @@ class FrameMasks:
     def shelved(self) -> NDArray[np.uint8]:
         if self._shelved is None:
             mv = self.config.movement
-            self._shelved = nested_morphology(self._cleaned, kernels=mv.morphology_kernels[:1],
-                                              min_object_area=self._smallest,
-                                              min_hole_solidity=mv.hole_min_solidity)
+            k = mv.morphology_kernels[0]
+            shelved = nested_morphology(self._cleaned, kernels=(k,), min_object_area=self._smallest,
+                                        min_hole_solidity=mv.hole_min_solidity)
+            if self._gray is not None and mv.shelf_cell_gap_px:
+                shelved = open_shelf_cells(shelved, self._cleaned, self._gray, kernel=k, min_area=self._smallest,
+                                           gap=mv.shelf_cell_gap_px, same_grey=mv.saliency_diff_binarize // 2)
+            self._shelved = shelved
         return self._shelved
 
     def objects(self, window: tuple[slice, slice] | None = None,
@@ -119,6 +124,42 @@ class FrameMasks:
             solid = np.where(high_mask, self.shelved[win], solid)
         return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config,
                        cleaned=self._cleaned[win], high_mask=high_mask)
+
+
+def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gray: NDArray[np.uint8], *,
+                     kernel: int, min_area: int, gap: int, same_grey: float) -> NDArray[np.uint8]:
+    """``shelved`` (the shelving variant's mask) with the filled holes that are shelf cells
+    opened again.
+
+    A shelf cell between two boards, its goods standing apart, is a compact hole, and filling it
+    welds its goods, its boards and whatever stands before the shelving into one mass. What the
+    cell shows is the shelving's back, the same surface as the cell under it (or over it) shows
+    past the board between them; an object's interior (a box's front, a bookcase before the
+    shelving) is a surface of its own. A filled hole whose median grey is within ``same_grey``
+    of the median of the band ``gap`` rows (a board's width) under it, or over it, as tall as
+    a board and as wide as the hole, is opened. ``cleaned`` is the edge mask the variant was
+    closed from (by ``kernel``); holes under ``min_area`` px stay filled."""
+    k = np.ones((kernel, kernel), np.uint8)
+    closed = cv2.erode(cv2.dilate(cleaned, k, borderType=cv2.BORDER_CONSTANT, borderValue=0), k)
+    holes = ((shelved > 0) & (closed == 0)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    h = gray.shape[0]
+    out = None
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if area < min_area:
+            continue
+        own = labels[y:y + bh, x:x + bw] == i
+        inside = float(np.median(gray[y:y + bh, x:x + bw][own]))
+        for y0 in (y + bh + gap, y - 2 * gap):  # the band under it, then over it
+            if y0 < 0 or y0 + gap > h:
+                continue
+            if abs(float(np.median(gray[y0:y0 + gap, x:x + bw])) - inside) <= same_grey:
+                if out is None:
+                    out = shelved.copy()
+                out[y:y + bh, x:x + bw][own] = 0
+                break
+    return shelved if out is None else out
 
 
 def closed_bottoms(edges: NDArray[np.uint8], cleaned: NDArray[np.uint8], solid: NDArray[np.uint8],

@@ -120,3 +120,49 @@ class TestOpenBottoms:
         (x, y, w, h), area = found[0]
         assert x <= 120 and y <= 90 and x + w >= 260 and y + h >= 200  # the whole cabinet ...
         assert area <= 1.35 * 140 * 110  # ... and at most its shadow with it
+
+
+class TestOpenShelfCells:
+    """The shelving variant leaves shelf cells (showing the shelving's back) open."""
+
+    @staticmethod
+    def _cells() -> np.ndarray:
+        # Three cells between boards, each showing the shelving's back (175) with a gap round
+        # two goods; in the middle cell a bookcase-front-like plain box (70) as wide as a cell.
+        rng = np.random.default_rng(1)
+        img = np.full((600, 800), 175, np.uint8)
+        img[400:] = 120
+        for y in (60, 160, 260, 360):
+            cv2.rectangle(img, (100, y - 3), (700, y + 3), 80, -1)
+        for x in (100, 400, 700):
+            cv2.rectangle(img, (x - 3, 57), (x + 3, 363), 80, -1)
+        for y in (160, 260, 360):
+            cv2.rectangle(img, (150, y - 60), (190, y - 8), 40, -1)
+            cv2.rectangle(img, (250, y - 50), (290, y - 8), 220, -1)
+        cv2.rectangle(img, (450, 190), (650, 350), 70, -1)  # the plain box in the right bay
+        return cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+
+    def test_cells_open_boxes_filled(self):
+        from dataclasses import replace
+
+        from fastiesi.config import DEFAULT_CONFIG
+        from fastiesi.stages.segment import FrameMasks
+
+        img = self._cells()
+        on = replace(DEFAULT_CONFIG, movement=replace(DEFAULT_CONFIG.movement, shelf_cell_gap_px=13))
+        off = replace(DEFAULT_CONFIG, movement=replace(DEFAULT_CONFIG.movement, shelf_cell_gap_px=0))
+        opened, filled = FrameMasks(img, config=on).shelved, FrameMasks(img, config=off).shelved
+        # The left bay's cells (the back between the goods, at x 200..240 and 300..390): filled
+        # without the step, open with it.
+        for y in (110, 210, 310):
+            assert filled[y, 220] and filled[y, 350]
+            assert not opened[y, 220] and not opened[y, 350]
+        # The goods and the plain box stay filled either way.
+        assert opened[330, 170] and opened[330, 270] and opened[270, 550]
+
+    def test_nothing_to_open_returns_the_mask_itself(self):
+        from fastiesi.stages.segment import open_shelf_cells
+
+        mask = np.zeros((50, 50), np.uint8)
+        out = open_shelf_cells(mask, mask, np.zeros((50, 50), np.uint8), kernel=3, min_area=10, gap=13, same_grey=12)
+        assert out is mask
