@@ -445,14 +445,13 @@ class MovementConfig:
         "0 switches the step off (it costs about 7 ms a 800x600 frame on one core)",
     )
     shelf_cell_gap_px: int = _f(
-        0,
-        "choice: off by default. Paper 4.3 segments goods on shelving; with 13 (the line width, "
-        "about a board's), a compact hole of the shelving variant whose median grey matches (within "
-        "half saliency_diff_binarize) that of a 13 px band 13 px under or over it is a shelf cell "
-        "showing the shelving's back, left open (segment.open_shelf_cells). Measured on the "
-        "development pairs: the moved counts' error falls by an eighth (stores' goods are found), "
-        "but 3 more stores are rated wrong through light furniture before the shelving; 0 until "
-        "that is mended",
+        13,
+        "choice: paper 4.3 segments goods on shelving; a compact hole of the shelving variant with a "
+        "board under it (a line within 13 px, the line width, of its bottom over board_fill of its "
+        "columns and of board_margin_px columns past an upright 13 px wide on one side) whose median "
+        "grey matches (within half saliency_diff_binarize) that of a 13 px band 13 px under or over "
+        "it is a shelf cell showing the shelving's back, left open (segment.open_shelf_cells); 0 "
+        "switches the step off",
     )
     shelf_area_kernel: int = _f(
         31,

@@ -242,7 +242,7 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
             continue
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
         if high and shelving is not None:
-            cls = _as_goods(cls, shelving[y:y + h, x:x + w][m], cfg)
+            cls = _as_goods(cls, shelving, box, m, cfg)  # type: ignore[arg-type]
             if (cls != "small_objects" and not changed and cfg.movement.board_margin_px
                     and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
                 cls = "small_objects"
@@ -377,13 +377,24 @@ def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Conf
             for c in own]
 
 
-def _as_goods(cls: ObjectClass, on_shelf: NDArray[np.bool_], cfg: Config) -> ObjectClass:
-    """The class of a high-complexity object whose pixels ``on_shelf`` tell where it lies on the
-    shelving (:func:`shelving_units`): light-furniture-sized and (nearly) all on it, it is goods
-    welded together (4.3: shelves hold small objects of similar sizes), so a small object."""
-    if cls == "light_furniture" and on_shelf.size and float(on_shelf.mean()) >= cfg.movement.goods_on_shelf_fraction:
-        return "small_objects"
-    return cls
+def _as_goods(cls: ObjectClass, units: NDArray[np.bool_], box: tuple[int, int, int, int], mask: NDArray[np.bool_],
+              cfg: Config) -> ObjectClass:
+    """The class of a high-complexity object at ``box`` (its box-sized ``mask``) on the shelving
+    ``units`` (:func:`shelving_units`): light-furniture-sized, (nearly) all on it, and with the
+    shelving going on under it (mostly units in the line-width band under its box: the board,
+    the cell below, the unit's base), it is goods welded together (4.3: shelves hold small
+    objects of similar sizes), so a small object. Light furniture standing on the floor before
+    the shelving, welded to it in the shelf area, has floor under it."""
+    if cls != "light_furniture":
+        return cls
+    x, y, w, h = box
+    on_shelf = units[y:y + h, x:x + w][mask]
+    if not on_shelf.size or float(on_shelf.mean()) < cfg.movement.goods_on_shelf_fraction:
+        return cls
+    under = units[y + h:y + h + cfg.movement.max_line_width_px, x:x + w]
+    if under.size and 2 * int(under.sum()) < under.size:
+        return cls
+    return "small_objects"
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -1134,10 +1145,8 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     moving &= ~diff
     comps = label_components(moving)
     units = shelving_units(shelf, regions, cfg) if units is None else units
-    blobs = []
-    for c in _blobs_of(comps, regions, cfg):
-        x, y, w, h = c.box
-        blobs.append(replace(c, object_class=_as_goods(c.object_class, units[y:y + h, x:x + w][comps.mask(c.label)[0]], cfg)))
+    blobs = [replace(c, object_class=_as_goods(c.object_class, units, c.box, comps.mask(c.label)[0], cfg))
+             for c in _blobs_of(comps, regions, cfg)]
     return HighChanges(fallen, blobs)
 
 

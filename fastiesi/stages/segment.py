@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from ..backend.select import Backend
 from ..config import DEFAULT_CONFIG, Config
 from ..errors import InputError
+from .boards import horizontal_lines
 from .components import Components, label_components, screen_components
 from .depth import DepthRegions
 from .edges import multiscale_canny
@@ -107,8 +108,10 @@ class FrameMasks:
             shelved = nested_morphology(self._cleaned, kernels=(k,), min_object_area=self._smallest,
                                         min_hole_solidity=mv.hole_min_solidity)
             if self._gray is not None and mv.shelf_cell_gap_px:
-                shelved = open_shelf_cells(shelved, self._cleaned, self._gray, kernel=k, min_area=self._smallest,
-                                           gap=mv.shelf_cell_gap_px, same_grey=mv.saliency_diff_binarize // 2)
+                shelved = open_shelf_cells(shelved, self._cleaned, self._gray, horizontal_lines(self.edges), kernel=k,
+                                           min_area=self._smallest, gap=mv.shelf_cell_gap_px,
+                                           same_grey=mv.saliency_diff_binarize // 2, margin=mv.board_margin_px,
+                                           fill=mv.board_fill)
             self._shelved = shelved
         return self._shelved
 
@@ -126,8 +129,9 @@ class FrameMasks:
                        cleaned=self._cleaned[win], high_mask=high_mask)
 
 
-def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gray: NDArray[np.uint8], *,
-                     kernel: int, min_area: int, gap: int, same_grey: float) -> NDArray[np.uint8]:
+def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gray: NDArray[np.uint8],
+                     lines: NDArray[np.bool_], *, kernel: int, min_area: int, gap: int, same_grey: float,
+                     margin: int, fill: float) -> NDArray[np.uint8]:
     """``shelved`` (the shelving variant's mask) with the filled holes that are shelf cells
     opened again.
 
@@ -135,19 +139,31 @@ def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gra
     welds its goods, its boards and whatever stands before the shelving into one mass. What the
     cell shows is the shelving's back, the same surface as the cell under it (or over it) shows
     past the board between them; an object's interior (a box's front, a bookcase before the
-    shelving) is a surface of its own. A filled hole whose median grey is within ``same_grey``
-    of the median of the band ``gap`` rows (a board's width) under it, or over it, as tall as
-    a board and as wide as the hole, is opened. ``cleaned`` is the edge mask the variant was
-    closed from (by ``kernel``); holes under ``min_area`` px stay filled."""
+    shelving) is a surface of its own. A filled hole is opened where a board runs under it: a
+    row of ``lines`` (:func:`.boards.horizontal_lines`) within ``gap`` rows (a board's width)
+    under its bottom holds a line over at least ``fill`` of its columns and of the ``margin``
+    columns past it on one side at least, past an upright ``gap`` wide (a board runs on under the
+    next cell; an object's foot, or the floor under it, ends at its outline), and its median grey is within ``same_grey`` of
+    the median of the band ``gap`` rows under it, or over it, as tall as a board and as wide as
+    the hole. ``cleaned`` is the edge mask the variant was closed from (by ``kernel``); holes
+    under ``min_area`` px stay filled."""
     k = np.ones((kernel, kernel), np.uint8)
     closed = cv2.erode(cv2.dilate(cleaned, k, borderType=cv2.BORDER_CONSTANT, borderValue=0), k)
     holes = ((shelved > 0) & (closed == 0)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
-    h = gray.shape[0]
+    h, w = gray.shape
     out = None
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if area < min_area:
+            continue
+        under = lines[y + bh - 2:min(h, y + bh + gap)]
+        across = under[:, x:x + bw].mean(axis=1) >= fill
+        # Past an upright as wide as a board (``gap``): the next bay's board.
+        sides = [under[:, a:b].mean(axis=1) >= fill
+                 for a, b in ((max(0, x - gap - margin), x - gap), (x + bw + gap, min(w, x + bw + gap + margin)))
+                 if b - a >= margin // 2]
+        if not (across & np.logical_or.reduce(sides)).any() if sides else True:
             continue
         own = labels[y:y + bh, x:x + bw] == i
         inside = float(np.median(gray[y:y + bh, x:x + bw][own]))

@@ -635,6 +635,21 @@ class TestHighPath:
         assert not units[450:530, 60:140].any()
         assert not units[~shelf].any()
 
+    def test_light_furniture_with_floor_under_it_is_no_goods(self):
+        # A light-furniture-sized object (40x45, far) all on the shelf area, but the shelf area
+        # ends at its foot (a stool on the floor, welded into the shelf area by the closing):
+        # light furniture. The same with the shelving going on under it (a board, the cell
+        # below): goods.
+        from fastiesi.stages.movement import _as_goods
+
+        units = np.zeros((600, 800), bool)
+        units[40:300, 40:760] = True
+        mask = np.ones((45, 40), bool)
+        assert _as_goods("light_furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "small_objects"
+        units[300:360, 290:350] = True  # the stool's island joined to the unit, floor under it
+        assert _as_goods("light_furniture", units, (300, 310, 40, 45), mask, DEFAULT_CONFIG) == "light_furniture"
+        assert _as_goods("furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "furniture"
+
     def test_furniture_before_the_shelving_keeps_its_class(self):
         # Only light-furniture sizes are read as welded goods: a cabinet before the shelves is not.
         pre_sal = np.zeros((600, 800), np.uint8)
