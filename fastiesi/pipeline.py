@@ -36,7 +36,7 @@ from .stages.complexity import (
 )
 from .stages.depth import DepthRegions
 from .stages.intensity import rate_intensity
-from .stages.movement import TrackedObject, detect_movement
+from .stages.movement import TrackedObject, detect_movement, shelf_area, shelving_units
 from .stages.people import PeopleInFrame, PeopleRemover, describe_removed
 from .stages.preprocess import Enhanced, enhance, to_gray
 from .stages.quality import (
@@ -292,15 +292,16 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # Each frame's objects within the crop, with the shelving variant where it is high.
         finished_pre = pre_masks
 
-        def objects_of_both(high: NDArray[np.bool_]) -> tuple[FrameObjects, FrameObjects]:
+        def objects_of_both(cmap: ComplexityMap) -> tuple[FrameObjects, FrameObjects]:
+            high = _shelving_variant_area(cmap, finished_pre.edges[win], regions, cfg)
             return side_by_side(lambda: finished_pre.objects(win, high_mask=high),
                                 lambda: post_masks.objects(high_mask=high))
 
-        pre_objects, post_objects = objects_of_both(cmap.high_mask)
+        pre_objects, post_objects = objects_of_both(cmap)
         mixed = _shelving_in_low(pre_objects, regions, cmap, cfg) if cmap.level == "low" else None
         if mixed is not None:
             cmap = mixed
-            pre_objects, post_objects = objects_of_both(cmap.high_mask)
+            pre_objects, post_objects = objects_of_both(cmap)
     timings.update(spent)
     with _timed(timings, "movement"):
         result = detect_movement(
@@ -320,6 +321,18 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                       complexity=cmap.level, psd=cmap.psd, complexity_reason=_complexity_reason(cmap, cfg),
                       classes=classes, falls=result.falls, objects=records,
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
+
+
+def _shelving_variant_area(cmap: ComplexityMap, pre_edges: NDArray[np.uint8], regions: DepthRegions,
+                           cfg: Config) -> NDArray[np.bool_]:
+    """Where the segmentation takes its shelving variant (4.3): the high-complexity area, and in
+    a mixed image the whole of each shelving unit (:func:`.stages.movement.shelving_units` of
+    the pre frame's shelf area), whose plainer blocks (an empty cell, a board's row) fall below
+    the local PSD's threshold: cut there by the low path, whose hole filling closes the cells,
+    the unit welds to what stands before it. Which path judges an object is the PSD's still."""
+    if cmap.level != "mixed":
+        return cmap.high_mask
+    return cmap.high_mask | shelving_units(shelf_area(pre_edges, config=cfg), regions, cfg)
 
 
 def _shelving_in_low(pre_objects: FrameObjects, regions: DepthRegions, cmap: ComplexityMap,

@@ -122,6 +122,23 @@ class TestShelving:
         assert abs(a.intensity - pair.truth.intensity) <= 1
 
 
+    def test_shelving_unit_takes_the_shelving_variant_whole(self):
+        # A dim store read as mixed: the shelving's plainer blocks (a row of boards, empty cells)
+        # fall under the local PSD's threshold, and cut by the low path there the unit welded to
+        # the bookcase and the fridge before it (one heavy furniture for two, the light
+        # furniture 2 of 2 moved: VIII for VII). With the unit segmented whole in the shelving
+        # variant both heavy pieces are found, and 3 light furniture.
+        from fastiesi.synth.scene import spec_for_intensity
+
+        # render_intensity(7, seed=0, layout="store")'s scene, without its search.
+        pair = render_pair(spec_for_intensity(7, seed=1, layout="store", noise_sigma=2.0))
+        a = assess(pair.pre, pair.post)
+        assert a.complexity == "mixed"
+        assert pair.truth.total[1:] == (4, 3, 2) and pair.truth.intensity == 7
+        assert a.classes["heavy_furniture"].total == 2 and a.classes["light_furniture"].total == 3
+        assert a.intensity == 7
+
+
 class TestRejection:
     def test_different_room(self):
         a = assess(render_pair(SceneSpec(seed=1)).pre, render_pair(SceneSpec(seed=51)).post)

@@ -241,11 +241,13 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if exclude is not None and exclude[y:y + h, x:x + w][m].mean() >= cfg.people.exclude_overlap:
             continue
         changed = box_ncc(pre, post, box, mask=m) < cfg.movement.unchanged_ncc  # type: ignore[arg-type]
-        if high and shelving is not None:
+        if shelving is not None:
+            # On the shelving, whichever path judges it (a mixed image's plainer blocks of a unit
+            # take the low path; the segmentation's shelving variant covers the unit whole).
             cls = _as_goods(cls, shelving, box, m, cfg)  # type: ignore[arg-type]
-            if (cls != "small_objects" and not changed and cfg.movement.board_margin_px
-                    and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
-                cls = "small_objects"
+        if (high and shelving is not None and cls != "small_objects" and not changed and cfg.movement.board_margin_px
+                and frames.boards_through(box, m, cfg, post_side=post_side)):  # type: ignore[arg-type]
+            cls = "small_objects"
         cand = _Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high)  # type: ignore[arg-type]
         if cls != "small_objects":
             body = _body_box(m, box, cfg)  # type: ignore[arg-type]

@@ -650,6 +650,21 @@ class TestHighPath:
         assert _as_goods("light_furniture", units, (300, 310, 40, 45), mask, DEFAULT_CONFIG) == "light_furniture"
         assert _as_goods("furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "furniture"
 
+    def test_goods_on_the_shelving_taking_the_low_path_are_small_objects(self):
+        # A mixed image's plainer block of a shelving unit takes the low path; a light-furniture-
+        # sized blob there (40x45, far) lying on the unit is goods all the same.
+        from fastiesi.stages.movement import _candidates, _Frames
+
+        img = _floor(2)
+        cv2.rectangle(img, (300, 60), (339, 104), 40, -1)
+        frame = segment_objects(img)
+        regions = DepthRegions(img.shape)
+        frames = _Frames(frame, frame, img, img, regions)
+        low = np.zeros(img.shape, bool)
+        for units, cls in ((np.ones(img.shape, bool), "small_objects"), (None, "light_furniture")):
+            cands = _candidates(frame, regions, img, img, low, DEFAULT_CONFIG, None, units, frames)
+            assert [c.object_class for c in cands] == [cls]
+
     def test_furniture_before_the_shelving_keeps_its_class(self):
         # Only light-furniture sizes are read as welded goods: a cabinet before the shelves is not.
         pre_sal = np.zeros((600, 800), np.uint8)
