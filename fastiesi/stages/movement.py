@@ -1138,7 +1138,11 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     diff = fill_holes(diff)
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
-    fallen = _blobs(diff, regions, cfg)
+    units = shelving_units(shelf, regions, cfg) if units is None else units
+    # What fell lies on the floor, under the shelving: a blob with a shelving unit under most of
+    # its columns is goods standing out of the shelf area (a bottle toppled on a board), above
+    # the floor.
+    fallen = [c for c in _blobs(diff, regions, cfg) if not _over_shelving(c.box, units)]
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)
@@ -1146,10 +1150,16 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     moving = fill_holes(cv2.morphologyEx(moving, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)))
     moving &= ~diff
     comps = label_components(moving)
-    units = shelving_units(shelf, regions, cfg) if units is None else units
     blobs = [replace(c, object_class=_as_goods(c.object_class, units, c.box, comps.mask(c.label)[0], cfg))
              for c in _blobs_of(comps, regions, cfg)]
     return HighChanges(fallen, blobs)
+
+
+def _over_shelving(box: tuple[int, int, int, int], units: NDArray[np.bool_]) -> bool:
+    """Whether a shelving unit lies under most of the columns of ``box`` (below its bottom)."""
+    x, y, w, h = box
+    below = units[y + h:, x:x + w]
+    return below.size > 0 and 2 * int(below.any(axis=0).sum()) > w
 
 
 def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,

@@ -675,6 +675,20 @@ class TestHighPath:
                           DepthRegions(pre_sal.shape), DEFAULT_CONFIG)
         assert [c.object_class for c in ch.moving] == ["furniture"]
 
+    @pytest.mark.parametrize("y,fell", [(5, False), (300, True)])
+    def test_new_foreground_is_a_fall_only_off_the_shelving(self, y, fell):
+        # New dense foreground outside the shelf area: on the floor under the shelving (y 300)
+        # it is what fell; above the unit's top (y 5, the unit under it), goods that stand out
+        # of the shelf area once toppled, not a fall.
+        pre_edges = self._stocked_edges()
+        post_edges = pre_edges.copy()
+        post_edges[y:y + 14:3, 200:230] = 255
+        post_edges[y:y + 14, 200:230:4] = 255
+        sal = np.zeros((600, 800), np.uint8)
+        ch = high_changes(pre_edges, post_edges, sal, sal, np.ones(sal.shape, bool), DepthRegions(sal.shape),
+                          DEFAULT_CONFIG)
+        assert bool(ch.fallen) is fell
+
     def test_store_fall_is_found(self):
         pair = render_pair(SceneSpec(seed=11, layout="store", counts=(50, 3, 2, 1), shelf_objects=46,
                                      initial_intensity=5, drops=1))
