@@ -491,7 +491,8 @@ def _best_partner(area: int, box: tuple[int, int, int, int], centroid: tuple[flo
 
 
 def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets | None,
-              post_kps: KeypointSets | None, frames: _Frames | None = None) -> list[TrackedObject]:
+              post_kps: KeypointSets | None, frames: _Frames | None = None,
+              units: NDArray[np.bool_] | None = None) -> list[TrackedObject]:
     """Second round over both paths' leftovers: an object gone from where it stood and one that
     appeared anywhere else are the same object when their areas agree (4.2.3). This is how a
     fall is seen, from a high-complexity shelf block to a low-complexity floor block too: a fall
@@ -500,7 +501,9 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
     closest descriptors, then the nearest), so that one object does not take another's only
     partner. With the frames given, a pair that would be a fall must also look alike, upright or
     turned a quarter (:func:`_landed_alike`): a good gone from a shelf and another that shifted
-    on the board below match by area alone, and a fall lifts the intensity to VII (4.4 (1))."""
+    on the board below match by area alone, and a fall lifts the intensity to VII (4.4 (1)).
+    With the shelving ``units`` given, a fall lands on the floor, not over a unit
+    (:func:`_over_shelving`, as 4.3's fallen objects lie outside the shelf area)."""
     gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None]
     appeared = [o for o in objects if o.moved and o.bbox_before is None and o.bbox_after is not None]
     scored = []
@@ -525,7 +528,8 @@ def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets |
         # A fall is a drop: more below than aside, and by more than 3 lengths (4.4 (1)).
         below = q.centroid_after[1] - g.centroid_before[1] >= abs(q.centroid_after[0] - g.centroid_before[0])
         fell = below and _fell(g.bbox_before, g.centroid_before, q.centroid_after, cfg)
-        if fell and frames is not None and not _landed_alike(g.bbox_before, q.bbox_after, frames, cfg):  # type: ignore[arg-type]
+        if fell and ((frames is not None and not _landed_alike(g.bbox_before, q.bbox_after, frames, cfg))  # type: ignore[arg-type]
+                     or (units is not None and _over_shelving(q.bbox_after, units))):  # type: ignore[arg-type]
             continue
         used.add(id(q))
         replaced[id(g)] = replace(g, bbox_after=q.bbox_after, centroid_after=q.centroid_after, fell=fell)
@@ -1289,7 +1293,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         changes = high_changes(pre_objects.edges, post_objects.edges, pre_saliency, post_saliency,
                                roi, regions, cfg, shelf, units=units)
         objects += _high_path([c for c in pre_c if c.high], changes, cfg, frames, [c for c in post_c if c.high])
-    objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints, frames)
+    objects = _pair_far(objects, cfg, pre_keypoints, post_keypoints, frames, units)
     return MovementResult(_track_gone(_trace_appeared(objects, frames, cfg), frames, cfg))
 
 

@@ -929,3 +929,17 @@ class TestSilhouetteIou:
         assert _silhouette_iou(a, b) == pytest.approx(1.0) and _silhouette_iou(b, a) == pytest.approx(1.0)
         # Turned a quarter: 4x6 on 6x4 share 16 of 32 pixels.
         assert _silhouette_iou(np.rot90(a), b) == pytest.approx(16 / 32)
+
+
+class TestPairFarOverShelving:
+    def test_a_fall_lands_on_the_floor_not_over_the_shelving(self):
+        # A good gone from the top board, one of its area appeared 300 px lower: over the
+        # shelving (a unit under it: the lowest board) no fall; on the floor below it, a fall.
+        from fastiesi.stages.movement import _pair_far
+
+        units = np.zeros((600, 800), bool)
+        units[40:440, 40:760] = True
+        objs = [TestPairFar.gone(400, 50, 600), TestPairFar.appeared(405, 350, 600)]
+        assert not any(o.fell for o in _pair_far(objs, DEFAULT_CONFIG, None, None, None, units))
+        objs = [TestPairFar.gone(400, 50, 600), TestPairFar.appeared(405, 450, 600)]
+        assert any(o.fell for o in _pair_far(objs, DEFAULT_CONFIG, None, None, None, units))
