@@ -649,6 +649,10 @@ class TestHighPath:
         units[300:360, 290:350] = True  # the stool's island joined to the unit, floor under it
         assert _as_goods("light_furniture", units, (300, 310, 40, 45), mask, DEFAULT_CONFIG) == "light_furniture"
         assert _as_goods("furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "furniture"
+        # Beside an empty shelf cell (a hole in the shelf area) a fifth of it lies off the
+        # shelving: still goods (goods_on_shelf_fraction 0.75).
+        units[100:145, 332:400] = False
+        assert _as_goods("light_furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "small_objects"
 
     def test_goods_on_the_shelving_taking_the_low_path_are_small_objects(self):
         # A mixed image's plainer block of a shelving unit takes the low path; a light-furniture-
