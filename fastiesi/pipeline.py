@@ -292,8 +292,13 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # Each frame's objects within the crop, with the shelving variant where it is high.
         finished_pre = pre_masks
 
+        shelving: list[tuple[NDArray[np.bool_], NDArray[np.bool_]]] = []  # made for a mixed image
+
         def objects_of_both(cmap: ComplexityMap) -> tuple[FrameObjects, FrameObjects]:
-            high = _shelving_variant_area(cmap, finished_pre.edges[win], regions, cfg)
+            high = cmap.high_mask
+            if cmap.level == "mixed":
+                shelving[:] = [_shelving_of(finished_pre.edges[win], regions, cfg)]
+                high = high | shelving[0][1]
             return side_by_side(lambda: finished_pre.objects(win, high_mask=high),
                                 lambda: post_masks.objects(high_mask=high))
 
@@ -309,7 +314,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
             post_saliency=post_saliency[win], high_mask=cmap.high_mask, regions=regions, config=cfg,
             pre_keypoints=_keypoints_in_crop(pre_feat.points, pre_feat.descriptors, crop),
             post_keypoints=_keypoints_in_crop(_to_pre(post_feat.points, rigid), post_feat.descriptors, crop),
-            exclude=None if exclude is None else exclude[win])
+            exclude=None if exclude is None else exclude[win], shelving=shelving[0] if shelving else None)
     with _timed(timings, "intensity"):
         moved, total = result.counts()
         rating = rate_intensity(moved, total, falls=result.falls, shake=verdict.level, config=cfg.intensity)
@@ -323,16 +328,16 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
 
 
-def _shelving_variant_area(cmap: ComplexityMap, pre_edges: NDArray[np.uint8], regions: DepthRegions,
-                           cfg: Config) -> NDArray[np.bool_]:
-    """Where the segmentation takes its shelving variant (4.3): the high-complexity area, and in
-    a mixed image the whole of each shelving unit (:func:`.stages.movement.shelving_units` of
-    the pre frame's shelf area), whose plainer blocks (an empty cell, a board's row) fall below
-    the local PSD's threshold: cut there by the low path, whose hole filling closes the cells,
-    the unit welds to what stands before it. Which path judges an object is the PSD's still."""
-    if cmap.level != "mixed":
-        return cmap.high_mask
-    return cmap.high_mask | shelving_units(shelf_area(pre_edges, config=cfg), regions, cfg)
+def _shelving_of(pre_edges: NDArray[np.uint8], regions: DepthRegions,
+                 cfg: Config) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The pre frame's shelf area and its shelving units (:func:`.stages.movement.shelf_area`,
+    :func:`.stages.movement.shelving_units`). In a mixed image the segmentation takes its
+    shelving variant (4.3) over the high-complexity area and over the whole of each unit, whose
+    plainer blocks (an empty cell, a board's row) fall below the local PSD's threshold: cut
+    there by the low path, whose hole filling closes the cells, the unit welds to what stands
+    before it. Which path judges an object is the PSD's still."""
+    shelf = shelf_area(pre_edges, config=cfg)
+    return shelf, shelving_units(shelf, regions, cfg)
 
 
 def _shelving_in_low(pre_objects: FrameObjects, regions: DepthRegions, cmap: ComplexityMap,

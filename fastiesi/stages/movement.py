@@ -1255,7 +1255,8 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
                     post_objects: FrameObjects, *, pre_saliency: NDArray[np.uint8], post_saliency: NDArray[np.uint8],
                     high_mask: NDArray[np.bool_], regions: DepthRegions, config: Config | None = None,
                     pre_keypoints: KeypointSets | None = None, post_keypoints: KeypointSets | None = None,
-                    exclude: NDArray[np.bool_] | None = None) -> MovementResult:
+                    exclude: NDArray[np.bool_] | None = None,
+                    shelving: tuple[NDArray[np.bool_], NDArray[np.bool_]] | None = None) -> MovementResult:
     """Track every object between the registered, cropped frames (4.2, 4.3, mixed).
 
     Parameters
@@ -1275,12 +1276,18 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     exclude : (H, W) bool, optional
         Where people were removed (2.4), either frame: candidate objects largely under it and
         change blobs inside it are ignored.
+    shelving : ((H, W) bool, (H, W) bool), optional
+        :func:`shelf_area` of the pre frame's edges and its :func:`shelving_units`, when made
+        already (the pipeline makes them for a mixed image's segmentation); made here otherwise.
     """
     cfg = config or DEFAULT_CONFIG
     if exclude is not None and exclude.shape != pre_gray.shape:
         raise InputError(f"exclude mask shape {exclude.shape} differs from the frames' {pre_gray.shape}")
-    shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
-    units = shelving_units(shelf, regions, cfg) if shelf is not None else None
+    if shelving is not None:
+        shelf, units = shelving
+    else:
+        shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
+        units = shelving_units(shelf, regions, cfg) if shelf is not None else None
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames,
