@@ -472,6 +472,14 @@ class MovementConfig:
         "unchanged in place keeps a furniture-sized part of a blob, seen in one frame's mask only, "
         "from counting as arrived or gone (a patch of wall whose light changed)",
     )
+    wall_read_below_far: float = _f(
+        3.0,
+        "choice: the line under a wall feature is read down to twice its height under it (a "
+        "picture hangs high); in the far region, three times: a small picture there hangs higher "
+        "over the floor line in its own heights. Past twice, a line counts only where the wall "
+        "runs on down to it (the grey beside the object's lower half and between its bottom and "
+        "the line within the change level on each side that shows both: walls._wall_runs_down)",
+    )
     wall_line_fill: float = _f(
         0.7,
         "choice: furniture stands on the floor (paper 2.1/4.2: walls are background), so an object "

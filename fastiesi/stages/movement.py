@@ -158,13 +158,14 @@ class _Frames:
         moved away in the other."""
         return any(_is_foot(r, box, cfg) for r in self.wall_rows(box, cfg))
 
-    def wall_rows(self, box: tuple[int, int, int, int], cfg: Config) -> tuple[int | None, int | None]:
+    def wall_rows(self, box: tuple[int, int, int, int], cfg: Config,
+                  below: float = 2.0) -> tuple[int | None, int | None]:
         """The wall line beside ``box`` in the pre and the post frame (:func:`_wall_row`); the
         post frame is not read (None) where the pre frame's line is the object's foot already."""
-        pre = _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg)
+        pre = _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg, below)
         if _is_foot(pre, box, cfg):
             return pre, None
-        return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg)
+        return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg, below)
 
     def boards_through(self, box: tuple[int, int, int, int], mask: NDArray[np.bool_], cfg: Config, *,
                        post_side: bool) -> bool:
@@ -251,7 +252,8 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         cand = _Candidate(lab, cls, region, int(comps.areas[lab]), box, (cx, cy), changed, high)  # type: ignore[arg-type]
         if cls != "small_objects":
             body = _body_box(m, box, cfg)  # type: ignore[arg-type]
-            rows = frames.wall_rows(body, cfg)
+            # Far from the camera a picture hangs higher over the floor line, in its own heights.
+            rows = frames.wall_rows(body, cfg, cfg.movement.wall_read_below_far if region == "far" else 2.0)
             if any(_is_foot(r, body, cfg) for r in rows):
                 # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
                 # wall feature (background) or, when it changed, goods on a wall shelf welded
@@ -309,8 +311,9 @@ def _foot_tolerance(cfg: Config) -> int:
 
 
 def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
-              lines: list[NDArray[np.generic]], cfg: Config) -> int | None:
-    """:func:`.walls.wall_line_row` with the movement constants (:func:`_hangs_on_wall`)."""
+              lines: list[NDArray[np.generic]], cfg: Config, below: float = 2.0) -> int | None:
+    """:func:`.walls.wall_line_row` with the movement constants (:func:`_hangs_on_wall`), read
+    down to ``below`` of the object's heights under it."""
     if not lines:
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
@@ -319,7 +322,7 @@ def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: Fr
         lines.extend((room_edges(frame.edges, bodies), hidden_by(bodies)))
     mv = cfg.movement
     return wall_line_row(gray, lines[0], box, strip=mv.max_line_width_px, step=mv.saliency_diff_binarize // 2,
-                         fill=mv.wall_line_fill, hidden=lines[1])
+                         fill=mv.wall_line_fill, hidden=lines[1], below=below)
 
 
 def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None, frame: FrameObjects,

@@ -88,6 +88,36 @@ def _all_hidden(hidden: NDArray[np.bool_], x0: int, x1: int, y0: int, y1: int, l
     return (~hidden[y0:y1, x0:x1]).sum(axis=1) < least
 
 
+def _wall_runs_down(gray: NDArray[np.uint8], hidden: NDArray[np.bool_] | None, sides: tuple[tuple[int, int], ...],
+                    top: int, bottom: int, row: int, strip: int, step: float) -> bool:
+    """Whether, on every side (columns a..b-1) that shows both, the median grey beside the
+    object's lower half (rows top..bottom-1) and between its bottom and the line at ``row``
+    (less a strip's half) are within twice ``step``: one surface, the wall, from beside the object
+    down to the line; and at least one side shows both."""
+    h, w = gray.shape
+    seen = False
+    for a, b in sides:
+        a, b = max(0, a), min(w, b)
+        if b <= a:
+            continue
+        means = []
+        for y0, y1 in ((top, bottom), (bottom, row - strip // 2)):
+            y0, y1 = max(0, y0), min(h, y1)
+            if y1 <= y0:
+                break
+            patch = gray[y0:y1, a:b]
+            free = patch if hidden is None else patch[~hidden[y0:y1, a:b]]
+            if free.size < 3 * (y1 - y0):
+                break
+            means.append(float(np.median(free)))
+        if len(means) < 2:
+            continue
+        if abs(means[0] - means[1]) > 2 * step:  # the change level: light falls off down a wall
+            return False
+        seen = True
+    return seen
+
+
 def _both(left: NDArray[np.bool_], right: NDArray[np.bool_], strip: int) -> NDArray[np.bool_]:
     """Rows where a line crosses both sides; where no row does, rows where a line crosses one
     side and a line crosses the other within half a strip's width either way: where the back
@@ -154,7 +184,7 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
 
 def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[int, int, int, int], *,
                   strip: int, step: float, fill: float = 0.7,
-                  hidden: NDArray[np.bool_] | None = None) -> int | None:
+                  hidden: NDArray[np.bool_] | None = None, below: float = 2.0) -> int | None:
     """The row where the wall meets the floor beside the object in ``box`` (x, y, w, h), read
     from its lower half down to twice its height below it (module doc), or None where no such
     line shows on both sides.
@@ -175,6 +205,10 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     hidden : (H, W) bool, optional
         Where objects stand (:func:`hidden_by`: no room line can show there). Given, a side
         whose strip shows no line is read again past what hides it.
+    below : float
+        How far under the object the line is read, in its heights (2: a picture hangs high).
+        Past twice its height, a line counts only where the wall runs on down to it
+        (:func:`_wall_runs_down`).
     """
     if gray.ndim != 2 or lines.shape != gray.shape:
         raise InputError(f"gray and lines must be 2-D maps alike, got {gray.shape} and {lines.shape}")
@@ -183,9 +217,10 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         raise InputError(f"need a non-empty box and a strip of 3 px or more, got {box} and {strip}")
     bottom = y + h
     top = max(0, y + h // 2)
+    reach_below = round(below * h)
     (la, lb), (ra, rb) = sides = ((x - strip - 2, x - 2), (x + w + 2, x + w + strip + 2))
-    left = _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill)
-    right = _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill)
+    left = _crossing_rows(lines, la, lb, top, bottom + reach_below, fill)
+    right = _crossing_rows(lines, ra, rb, top, bottom + reach_below, fill)
     past = None
     one_side = np.zeros_like(left)
     if hidden is not None and not _both(left, right, strip).any():
@@ -198,8 +233,8 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         near_left, near_right = left, right
         for reach in dict.fromkeys((3 * strip, max(3 * strip, w))):
             (la, lb), (ra, rb) = sides = ((x - reach - 2, x - 2), (x + w + 2, x + w + reach + 2))
-            left = near_left | _crossing_rows(lines, la, lb, top, bottom + 2 * h, fill, hidden, least)
-            right = near_right | _crossing_rows(lines, ra, rb, top, bottom + 2 * h, fill, hidden, least)
+            left = near_left | _crossing_rows(lines, la, lb, top, bottom + reach_below, fill, hidden, least)
+            right = near_right | _crossing_rows(lines, ra, rb, top, bottom + reach_below, fill, hidden, least)
             if _both(left, right, strip).any():
                 break
         past = hidden
@@ -208,8 +243,8 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
             # that the line crosses on the other side (a door between a cabinet and the wall's
             # end), the line runs on behind what hides it; that side decides alone.
             (la, lb), (ra, rb) = sides
-            shut_left = _all_hidden(hidden, la, lb, top, bottom + 2 * h, least)
-            shut_right = _all_hidden(hidden, ra, rb, top, bottom + 2 * h, least)
+            shut_left = _all_hidden(hidden, la, lb, top, bottom + reach_below, least)
+            shut_right = _all_hidden(hidden, ra, rb, top, bottom + reach_below, least)
             one_side = (left & shut_right) | (right & shut_left)
     both = _both(left, right, strip)
     rows = np.flatnonzero(both | one_side) + top
@@ -222,6 +257,14 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
         agree = (np.abs(dl) > step) & (np.abs(dr) > step) & (np.sign(dl) == np.sign(dr))
         alone = ((np.abs(dl) > step) & np.isnan(dr)) | ((np.abs(dr) > step) & np.isnan(dl))
     walls = rows[np.where(both[rows - top], agree, alone)]
+    # Beyond twice its height below (a small picture hung high), the wall must run on down to
+    # the line: the grey beside the object's lower half and that between its bottom and the
+    # line agree on each side that shows both (not a floor object in a corner whose wall line
+    # is hidden, with some floor line far under it).
+    far = walls > bottom + 2 * h
+    if far.any():
+        walls = walls[~far | np.array([_wall_runs_down(gray, hidden, sides, top, bottom, int(r), strip, step)
+                                       for r in walls.tolist()])]
     if walls.size == 0:
         return None
     # The uppermost line, with the rows under it within a line's width (``strip``): a skirting

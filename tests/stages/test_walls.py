@@ -181,6 +181,37 @@ class TestWallLineRow:
         edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
         assert wall_line_row(img, room_edges(edges, objects), door, strip=13, step=25) is None
 
+    @staticmethod
+    def _picture_over(wall_down_to_line: bool) -> tuple[np.ndarray, np.ndarray]:
+        """A 40 px high picture 110 px (2.75 heights) above the floor line; between them the
+        wall, or a surface darkening away from it (no edge, but not the wall beside the picture)."""
+        rng = np.random.default_rng(4)
+        img = np.full((600, 800), 190, np.uint8)
+        img[FLOOR_Y:] = 90
+        if not wall_down_to_line:
+            img[195:FLOOR_Y] = np.linspace(190, 130, FLOOR_Y - 195).astype(np.uint8)[:, None]
+        cv2.line(img, (0, FLOOR_Y), (799, FLOOR_Y), 60, 3)
+        cv2.rectangle(img, (300, 150), (389, 189), 60, -1)
+        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+        objects = np.zeros_like(img)
+        objects[150:190, 300:390] = 255
+        return img, room_edges(cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50), objects)
+
+    def test_picture_hung_higher_than_twice_its_height(self):
+        # Read down to twice its height (the default) the line is not reached; to three times
+        # (the far region's reading), it is, the wall running on down to it.
+        img, lines = self._picture_over(True)
+        box = (300, 150, 90, 40)
+        assert wall_line_row(img, lines, box, strip=13, step=12) is None
+        row = wall_line_row(img, lines, box, strip=13, step=12, below=3.0)
+        assert row is not None and FLOOR_Y <= row <= FLOOR_Y + 4
+
+    def test_line_past_twice_the_height_needs_the_wall_down_to_it(self):
+        # Past twice its height the surface between the object and the line must be the one
+        # beside it: here it darkens away (a floor object in a corner, a floor line far under it).
+        img, lines = self._picture_over(False)
+        assert wall_line_row(img, lines, (300, 150, 90, 40), strip=13, step=12, below=3.0) is None
+
     def test_no_row_in_the_middle_of_the_floor(self):
         img = _room()
         edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
