@@ -384,8 +384,8 @@ def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Conf
 
 def _as_goods(cls: ObjectClass, units: NDArray[np.bool_], box: tuple[int, int, int, int], mask: NDArray[np.bool_],
               cfg: Config) -> ObjectClass:
-    """The class of a high-complexity object at ``box`` (its box-sized ``mask``) on the shelving
-    ``units`` (:func:`shelving_units`): light-furniture-sized, (nearly) all on it, and with the
+    """The class of an object at ``box`` (its box-sized ``mask``) on the shelving ``units``
+    (:func:`shelving_units`), on either path: light-furniture-sized, mostly on it, and with the
     shelving going on under it (mostly units in the line-width band under its box: the board,
     the cell below, the unit's base), it is goods welded together (4.3: shelves hold small
     objects of similar sizes), so a small object. Light furniture standing on the floor before
@@ -807,7 +807,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
         else:
             gone.append(p)
     if frames is not None:
-        out += [_unmoved(q, "low") for q in post_c if _missed_before(q, frames, cfg)]
+        out += [_unmoved(q, "low") for q in post_c if _missed_before(q, frames)]
     # A changed post object lying on an unchanged pre object is that object, seen differently.
     still = [p for p in pre_c if not p.changed]
     appeared = [q for q in post_c if q.changed
@@ -867,7 +867,7 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     return out
 
 
-def _missed_before(q: _Candidate, frames: _Frames, cfg: Config) -> bool:
+def _missed_before(q: _Candidate, frames: _Frames) -> bool:
     """Whether a post object is one the pre frame's segmentation missed: unchanged (its pixels
     correlate in place, so it stood there before), and the pre frame's object mask covers less
     than half of it (no pre component, object or not, holds it). A dark object on its own

@@ -142,11 +142,11 @@ def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gra
     shelving) is a surface of its own. A filled hole is opened where a board runs under it: a
     row of ``lines`` (:func:`.boards.horizontal_lines`) within ``gap`` rows (a board's width)
     under its bottom holds a line over at least ``fill`` of its columns and of the ``margin``
-    columns past it on one side at least, past an upright ``gap`` wide (a board runs on under the
-    next cell; an object's foot, or the floor under it, ends at its outline), and its median grey is within ``same_grey`` of
-    the median of the band ``gap`` rows under it, or over it, as tall as a board and as wide as
-    the hole. ``cleaned`` is the edge mask the variant was closed from (by ``kernel``); holes
-    under ``min_area`` px stay filled."""
+    columns past it on one side at least, past an upright ``gap`` wide (a board runs on under
+    the next cell; an object's foot, or the floor under it, ends at its outline), and its median
+    grey is within ``same_grey`` of the median of the band ``gap`` rows under it, or over it, as
+    tall as a board and as wide as the hole. ``cleaned`` is the edge mask the variant was closed
+    from (by ``kernel``); holes under ``min_area`` px stay filled."""
     k = np.ones((kernel, kernel), np.uint8)
     closed = cv2.erode(cv2.dilate(cleaned, k, borderType=cv2.BORDER_CONSTANT, borderValue=0), k)
     holes = ((shelved > 0) & (closed == 0)).astype(np.uint8)
@@ -163,8 +163,8 @@ def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gra
         sides = [under[:, a:b].mean(axis=1) >= fill
                  for a, b in ((max(0, x - gap - margin), x - gap), (x + bw + gap, min(w, x + bw + gap + margin)))
                  if b - a >= margin // 2]
-        if not (across & np.logical_or.reduce(sides)).any() if sides else True:
-            continue
+        if not sides or not (across & np.logical_or.reduce(sides)).any():
+            continue  # no board under it that runs on past it
         own = labels[y:y + bh, x:x + bw] == i
         inside = float(np.median(gray[y:y + bh, x:x + bw][own]))
         for y0 in (y + bh + gap, y - 2 * gap):  # the band under it, then over it

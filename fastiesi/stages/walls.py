@@ -11,7 +11,8 @@ where it shows beside an object (:func:`hangs_on_wall`):
 * behind an object standing on the floor, the line crosses both sides of it *above* its bottom
   (the object hides the stretch between);
 * below something on the wall, the line crosses both sides of it at or *below* its bottom
-  (down to twice its height below: a picture hangs high), and not beside its lower half. A
+  (down to twice its height below, a picture hangs high; the caller may read further, where
+  the wall must run on down to the line), and not beside its lower half. A
   skirting board shows as two lines, its top and its bottom, no further apart than a line's
   width: one line, the wall meeting the floor at its lower edge (a door ends there).
 
@@ -26,7 +27,8 @@ decided: the object is furniture as Table 1 says. Where something standing besid
 hides the strip (a chair by a door, a box before a window's wall), the line is read past it,
 along the same rows, over the columns that show the room, up to three strips out or, where that
 shows no line on both sides, as far as the object's own width (a wardrobe beside a window), and
-so are the surfaces either side of it.
+so are the surfaces either side of it. Where one side shows the line and something stands over
+the other side's strip at those rows, the line runs on behind it, and that side decides alone.
 """
 
 from __future__ import annotations
