@@ -292,21 +292,18 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         # Each frame's objects within the crop, with the shelving variant where it is high.
         finished_pre = pre_masks
 
-        shelving: list[tuple[NDArray[np.bool_], NDArray[np.bool_]]] = []  # made for a mixed image
+        def objects_of_both(cmap: ComplexityMap) -> tuple[FrameObjects, FrameObjects, Shelving | None]:
+            shelving = _shelving_of(finished_pre.edges[win], regions, cfg) if cmap.level == "mixed" else None
+            high = cmap.high_mask if shelving is None else cmap.high_mask | shelving[1]
+            pre, post = side_by_side(lambda: finished_pre.objects(win, high_mask=high),
+                                     lambda: post_masks.objects(high_mask=high))
+            return pre, post, shelving
 
-        def objects_of_both(cmap: ComplexityMap) -> tuple[FrameObjects, FrameObjects]:
-            high = cmap.high_mask
-            if cmap.level == "mixed":
-                shelving[:] = [_shelving_of(finished_pre.edges[win], regions, cfg)]
-                high = high | shelving[0][1]
-            return side_by_side(lambda: finished_pre.objects(win, high_mask=high),
-                                lambda: post_masks.objects(high_mask=high))
-
-        pre_objects, post_objects = objects_of_both(cmap)
+        pre_objects, post_objects, shelving = objects_of_both(cmap)
         mixed = _shelving_in_low(pre_objects, regions, cmap, cfg) if cmap.level == "low" else None
         if mixed is not None:
             cmap = mixed
-            pre_objects, post_objects = objects_of_both(cmap)
+            pre_objects, post_objects, shelving = objects_of_both(cmap)
     timings.update(spent)
     with _timed(timings, "movement"):
         result = detect_movement(
@@ -314,7 +311,7 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
             post_saliency=post_saliency[win], high_mask=cmap.high_mask, regions=regions, config=cfg,
             pre_keypoints=_keypoints_in_crop(pre_feat.points, pre_feat.descriptors, crop),
             post_keypoints=_keypoints_in_crop(_to_pre(post_feat.points, rigid), post_feat.descriptors, crop),
-            exclude=None if exclude is None else exclude[win], shelving=shelving[0] if shelving else None)
+            exclude=None if exclude is None else exclude[win], shelving=shelving)
     with _timed(timings, "intensity"):
         moved, total = result.counts()
         rating = rate_intensity(moved, total, falls=result.falls, shake=verdict.level, config=cfg.intensity)
@@ -328,8 +325,10 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
                       timings_ms=timings, fallbacks=fallbacks, inputs=inputs)
 
 
-def _shelving_of(pre_edges: NDArray[np.uint8], regions: DepthRegions,
-                 cfg: Config) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+Shelving = tuple[NDArray[np.bool_], NDArray[np.bool_]]  # the shelf area and its shelving units
+
+
+def _shelving_of(pre_edges: NDArray[np.uint8], regions: DepthRegions, cfg: Config) -> Shelving:
     """The pre frame's shelf area and its shelving units (:func:`.stages.movement.shelf_area`,
     :func:`.stages.movement.shelving_units`). In a mixed image the segmentation takes its
     shelving variant (4.3) over the high-complexity area and over the whole of each unit, whose

@@ -128,12 +128,17 @@ def fill_holes(mask: NDArray[np.uint8], *, min_solidity: float = 0.0) -> NDArray
     return np.where((labels > 0) & ~keep[labels], 0, filled).astype(np.uint8)
 
 
-def close_and_fill(mask: NDArray[np.uint8], kernel: int, *, min_solidity: float = 0.0) -> NDArray[np.uint8]:
-    """Closing (dilate then erode) by a ``kernel`` square, then hole filling."""
+def close(mask: NDArray[np.uint8], kernel: int) -> NDArray[np.uint8]:
+    """Closing (dilate then erode) by a ``kernel`` square; 0/255 uint8 in and out."""
     _check_binary(mask)
     # Nothing beyond the frame dilates in, and the frame edge does not erode objects cut by it.
     grown = cv2.dilate(mask, _square(kernel), borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    return fill_holes(cv2.erode(grown, _square(kernel)), min_solidity=min_solidity)
+    return cv2.erode(grown, _square(kernel))
+
+
+def close_and_fill(mask: NDArray[np.uint8], kernel: int, *, min_solidity: float = 0.0) -> NDArray[np.uint8]:
+    """Closing (dilate then erode) by a ``kernel`` square, then hole filling."""
+    return fill_holes(close(mask, kernel), min_solidity=min_solidity)
 
 
 def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_object_area: int,

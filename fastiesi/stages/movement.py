@@ -60,7 +60,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects, larger_than_any_object
-from .walls import hidden_by, line_runs_through, room_edges, wall_line_row
+from .walls import READ_BELOW, hidden_by, line_runs_through, room_edges, wall_line_row
 from .welded import (
     best_score,
     find_gone,
@@ -159,7 +159,7 @@ class _Frames:
         return any(_is_foot(r, box, cfg) for r in self.wall_rows(box, cfg))
 
     def wall_rows(self, box: tuple[int, int, int, int], cfg: Config,
-                  below: float = 2.0) -> tuple[int | None, int | None]:
+                  below: float = READ_BELOW) -> tuple[int | None, int | None]:
         """The wall line beside ``box`` in the pre and the post frame (:func:`_wall_row`); the
         post frame is not read (None) where the pre frame's line is the object's foot already."""
         pre = _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg, below)
@@ -253,7 +253,7 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
         if cls != "small_objects":
             body = _body_box(m, box, cfg)  # type: ignore[arg-type]
             # Far from the camera a picture hangs higher over the floor line, in its own heights.
-            rows = frames.wall_rows(body, cfg, cfg.movement.wall_read_below_far if region == "far" else 2.0)
+            rows = frames.wall_rows(body, cfg, cfg.movement.wall_read_below_far if region == "far" else READ_BELOW)
             if any(_is_foot(r, body, cfg) for r in rows):
                 # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
                 # wall feature (background) or, when it changed, goods on a wall shelf welded
@@ -311,7 +311,7 @@ def _foot_tolerance(cfg: Config) -> int:
 
 
 def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: FrameObjects,
-              lines: list[NDArray[np.generic]], cfg: Config, below: float = 2.0) -> int | None:
+              lines: list[NDArray[np.generic]], cfg: Config, below: float = READ_BELOW) -> int | None:
     """:func:`.walls.wall_line_row` with the movement constants (:func:`_hangs_on_wall`), read
     down to ``below`` of the object's heights under it."""
     if not lines:
@@ -557,7 +557,8 @@ def _landed_alike(before: tuple[int, int, int, int], after: tuple[int, int, int,
     if any(_silhouette_iou(np.rot90(m, k), landed) >= cfg.movement.match_min_area_ratio for k in (0, 1, 3)):
         return True
     look = frames.pre_smooth[y:y + h, x:x + w]
-    if is_plain(look[inside_of(m)] if inside_of(m).any() else look[m]):
+    inner = inside_of(m)
+    if is_plain(look[inner] if inner.any() else look[m]):
         return False
     pad = max(w, h) // 2
     H, W = frames.post_smooth.shape
@@ -875,8 +876,9 @@ def _missed_before(q: _Candidate, frames: _Frames) -> bool:
     all along and is counted (the totals are of the pre frame's objects, 4.4), unmoved."""
     if q.changed or q.high or q.label >= 1 << 20 or q.object_class == "small_objects":
         return False
-    pre = frames.pre.components
-    if any(_contains(tuple(int(v) for v in pre.boxes[lab]), q.centroid) for lab in frames.pre.labels):  # type: ignore[arg-type]
+    boxes = frames.pre.components.boxes[frames.pre.labels]
+    cx, cy = q.centroid
+    if ((boxes[:, 0] <= cx) & (cx < boxes[:, 0] + boxes[:, 2]) & (boxes[:, 1] <= cy) & (cy < boxes[:, 1] + boxes[:, 3])).any():
         return False
     x, y, w, h = q.box
     m, _ = frames.post.components.mask(q.label)

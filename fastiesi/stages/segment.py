@@ -23,6 +23,7 @@ from .components import Components, label_components, screen_components
 from .depth import DepthRegions
 from .edges import multiscale_canny
 from .morphology import (
+    close,
     close_open_bottoms,
     fill_holes,
     nested_morphology,
@@ -104,11 +105,11 @@ class FrameMasks:
     def shelved(self) -> NDArray[np.uint8]:
         if self._shelved is None:
             mv = self.config.movement
-            k = mv.morphology_kernels[0]
-            shelved = nested_morphology(self._cleaned, kernels=(k,), min_object_area=self._smallest,
-                                        min_hole_solidity=mv.hole_min_solidity)
+            # The nested morphology with its smallest kernel only: one closing, then hole filling.
+            closed = close(self._cleaned, mv.morphology_kernels[0])
+            shelved = fill_holes(closed, min_solidity=mv.hole_min_solidity)
             if self._gray is not None and mv.shelf_cell_gap_px:
-                shelved = open_shelf_cells(shelved, self._cleaned, self._gray, horizontal_lines(self.edges), kernel=k,
+                shelved = open_shelf_cells(shelved, closed, self._gray, horizontal_lines(self.edges),
                                            min_area=self._smallest, gap=mv.shelf_cell_gap_px,
                                            same_grey=mv.saliency_diff_binarize // 2, margin=mv.board_margin_px,
                                            fill=mv.board_fill)
@@ -129,8 +130,8 @@ class FrameMasks:
                        cleaned=self._cleaned[win], high_mask=high_mask)
 
 
-def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gray: NDArray[np.uint8],
-                     lines: NDArray[np.bool_], *, kernel: int, min_area: int, gap: int, same_grey: float,
+def open_shelf_cells(shelved: NDArray[np.uint8], closed: NDArray[np.uint8], gray: NDArray[np.uint8],
+                     lines: NDArray[np.bool_], *, min_area: int, gap: int, same_grey: float,
                      margin: int, fill: float) -> NDArray[np.uint8]:
     """``shelved`` (the shelving variant's mask) with the filled holes that are shelf cells
     opened again.
@@ -145,10 +146,8 @@ def open_shelf_cells(shelved: NDArray[np.uint8], cleaned: NDArray[np.uint8], gra
     columns past it on one side at least, past an upright ``gap`` wide (a board runs on under
     the next cell; an object's foot, or the floor under it, ends at its outline), and its median
     grey is within ``same_grey`` of the median of the band ``gap`` rows under it, or over it, as
-    tall as a board and as wide as the hole. ``cleaned`` is the edge mask the variant was closed
-    from (by ``kernel``); holes under ``min_area`` px stay filled."""
-    k = np.ones((kernel, kernel), np.uint8)
-    closed = cv2.erode(cv2.dilate(cleaned, k, borderType=cv2.BORDER_CONSTANT, borderValue=0), k)
+    tall as a board and as wide as the hole. ``closed`` is the closed edge mask whose holes
+    ``shelved`` filled; holes under ``min_area`` px stay filled."""
     holes = ((shelved > 0) & (closed == 0)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
     h, w = gray.shape

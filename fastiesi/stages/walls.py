@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 
 _NEAR = np.ones((5, 5), np.uint8)  # an object's outline lies within 2 px of its mask
+READ_BELOW = 2.0  # the wall line is read down to twice an object's height under it
 
 
 def room_edges(edges: NDArray[np.uint8], objects: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -186,7 +187,7 @@ def hangs_on_wall(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
 
 def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[int, int, int, int], *,
                   strip: int, step: float, fill: float = 0.7,
-                  hidden: NDArray[np.bool_] | None = None, below: float = 2.0) -> int | None:
+                  hidden: NDArray[np.bool_] | None = None, below: float = READ_BELOW) -> int | None:
     """The row where the wall meets the floor beside the object in ``box`` (x, y, w, h), read
     from its lower half down to twice its height below it (module doc), or None where no such
     line shows on both sides.
@@ -263,7 +264,7 @@ def wall_line_row(gray: NDArray[np.uint8], lines: NDArray[np.uint8], box: tuple[
     # the line: the grey beside the object's lower half and that between its bottom and the
     # line agree on each side that shows both (not a floor object in a corner whose wall line
     # is hidden, with some floor line far under it).
-    far = walls > bottom + 2 * h
+    far = walls > bottom + round(READ_BELOW * h)
     if far.any():
         walls = walls[~far | np.array([_wall_runs_down(gray, hidden, sides, top, bottom, int(r), strip, step)
                                        for r in walls.tolist()])]

@@ -164,6 +164,6 @@ class TestOpenShelfCells:
         from fastiesi.stages.segment import open_shelf_cells
 
         mask = np.zeros((50, 50), np.uint8)
-        out = open_shelf_cells(mask, mask, np.zeros((50, 50), np.uint8), np.zeros((50, 50), bool), kernel=3,
+        out = open_shelf_cells(mask, mask, np.zeros((50, 50), np.uint8), np.zeros((50, 50), bool),
                                min_area=10, gap=13, same_grey=12, margin=40, fill=0.95)
         assert out is mask
