@@ -295,8 +295,10 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         def objects_of_both(cmap: ComplexityMap) -> tuple[FrameObjects, FrameObjects, Shelving | None]:
             shelving = _shelving_of(finished_pre.edges[win], regions, cfg) if cmap.level == "mixed" else None
             high = cmap.high_mask if shelving is None else cmap.high_mask | shelving[1]
-            pre, post = side_by_side(lambda: finished_pre.objects(win, high_mask=high),
-                                     lambda: post_masks.objects(high_mask=high))
+            # Objects that stand mostly outside the high local PSD keep the plain variant whole.
+            plain_where = (cmap.high_mask, regions) if cmap.level == "mixed" else None
+            pre, post = side_by_side(lambda: finished_pre.objects(win, high_mask=high, plain_where=plain_where),
+                                     lambda: post_masks.objects(high_mask=high, plain_where=plain_where))
             return pre, post, shelving
 
         pre_objects, post_objects, shelving = objects_of_both(cmap)

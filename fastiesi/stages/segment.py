@@ -117,17 +117,56 @@ class FrameMasks:
         return self._shelved
 
     def objects(self, window: tuple[slice, slice] | None = None,
-                high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
+                high_mask: NDArray[np.bool_] | None = None, *,
+                plain_where: tuple[NDArray[np.bool_], DepthRegions] | None = None) -> FrameObjects:
         """The frame's objects within ``window`` (a crop), with the shelving variant where
-        ``high_mask`` (the crop's shape) is True."""
+        ``high_mask`` (the crop's shape) is True.
+
+        ``plain_where`` (the high local-PSD area, the crop's depth regions) keeps the plain
+        variant over each object of it that stands mostly outside that area
+        (:func:`plain_objects_outside`): the area is made of blocks, and a chair beside the
+        shelving that a block's corner takes in keeps its own outline whole."""
         win = window or (slice(None), slice(None))
         solid = self.solid[win]
+        edges = np.ascontiguousarray(self.edges[win])
         if high_mask is not None and high_mask.any():
             if high_mask.shape != solid.shape:
                 raise InputError(f"high_mask shape {high_mask.shape} differs from the window's {solid.shape}")
+            if plain_where is not None:
+                psd_high, regions = plain_where
+                plain = plain_objects_outside(_finish_once(edges, np.ascontiguousarray(solid), self.config),
+                                              psd_high, regions, self.config)
+                high_mask = high_mask & ~plain
             solid = np.where(high_mask, self.shelved[win], solid)
-        return _finish(np.ascontiguousarray(self.edges[win]), np.ascontiguousarray(solid), self.config,
-                       cleaned=self._cleaned[win], high_mask=high_mask)
+        return _finish(edges, np.ascontiguousarray(solid), self.config, cleaned=self._cleaned[win],
+                       high_mask=high_mask)
+
+
+def plain_objects_outside(plain: FrameObjects, psd_high: NDArray[np.bool_], regions: DepthRegions,
+                          cfg: Config) -> NDArray[np.bool_]:
+    """Where the plain (low-complexity) segmentation's objects stand that keep it in a mixed
+    image: each of ``plain``'s objects no larger than any object where it stands (a shelving
+    unit welded into one mass is) with less than half its pixels in ``psd_high``, grown back by
+    the finish's 3x3 erosion.
+
+    4.3 splits a mixed image by local PSD, block by block, and the blocks' edge cuts through
+    whatever stands there. An object the shelving variant takes in part loses what that variant
+    does not fill (it fills compact holes only, and an L-shaped chair's inside is not compact):
+    cut there, the chair beside the shelving falls apart into small objects. Mostly outside the
+    high area, it is a low-complexity object, segmented as one."""
+    comps = plain.components
+    if psd_high.shape != comps.labels.shape:
+        raise InputError(f"psd_high shape {psd_high.shape} differs from the segmentation's {comps.labels.shape}")
+    n = len(comps.areas)
+    inside = np.bincount(comps.labels[psd_high], minlength=n)
+    keep = np.zeros(n, bool)
+    for i in plain.labels:
+        box = tuple(int(v) for v in comps.boxes[i])
+        keep[i] = 2 * inside[i] < comps.areas[i] and not larger_than_any_object(
+            float(comps.areas[i]), box, regions, cfg)  # type: ignore[arg-type]
+    if not keep.any():
+        return np.zeros(psd_high.shape, bool)
+    return cv2.dilate(keep.astype(np.uint8)[comps.labels], _K3) > 0
 
 
 def open_shelf_cells(shelved: NDArray[np.uint8], closed: NDArray[np.uint8], gray: NDArray[np.uint8],

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
+from fastiesi.config import DEFAULT_CONFIG
+from fastiesi.errors import InputError
 from fastiesi.stages.depth import DepthRegions
-from fastiesi.stages.segment import oversized_masses, segment_objects
+from fastiesi.stages.segment import (
+    FrameMasks,
+    _finish_once,
+    oversized_masses,
+    plain_objects_outside,
+    segment_objects,
+)
 
 
 def _wall_scene(closed: bool) -> np.ndarray:
@@ -167,3 +176,68 @@ class TestOpenShelfCells:
         out = open_shelf_cells(mask, mask, np.zeros((50, 50), np.uint8), np.zeros((50, 50), bool),
                                min_area=10, gap=13, same_grey=12, margin=40, fill=0.95)
         assert out is mask
+
+
+class TestPlainObjectsOutside:
+    """A mixed image's objects that stand mostly outside the high local-PSD blocks keep the plain
+    variant whole (segment.plain_objects_outside)."""
+
+    @staticmethod
+    def _store_with_chair() -> tuple[np.ndarray, np.ndarray]:
+        # The shelving scene, and beside the unit an L-shaped dark chair (x 580..635, y 250..330:
+        # an 18 px back, a seat whose top is lit). The high area is a block that takes in the
+        # unit and the top of the chair's back (y < 280, x < 600).
+        img = _shelving_scene(right=500)
+        cv2.rectangle(img, (580, 250), (597, 330), 40, -1)
+        cv2.rectangle(img, (580, 300), (635, 330), 40, -1)
+        cv2.rectangle(img, (598, 294), (630, 299), 225, -1)
+        high = np.zeros(img.shape, bool)
+        high[:280, :600] = True
+        return img, high
+
+    @staticmethod
+    def _right_of(objs, x: int) -> list[tuple[tuple[int, ...], int]]:
+        c = objs.components
+        return [(tuple(int(v) for v in c.boxes[lab]), int(c.areas[lab])) for lab in objs.labels if c.boxes[lab][0] >= x]
+
+    def test_the_chair_cut_by_a_block_comes_out_whole(self):
+        img, high = self._store_with_chair()
+        masks = FrameMasks(img)
+        cut = self._right_of(masks.objects(high_mask=high), 560)
+        whole = self._right_of(masks.objects(high_mask=high, plain_where=(high, DepthRegions(img.shape))), 560)
+        # The shelving variant does not fill the L-shaped inside: the back's top is lost.
+        assert len(cut) == 1 and cut[0][0][1] > 270
+        assert len(whole) == 1
+        (x, y, w, h), area = whole[0]
+        assert abs(x - 580) <= 2 and abs(y - 250) <= 2 and abs(x + w - 636) <= 2 and abs(y + h - 331) <= 2
+        assert area >= 0.9 * (18 * 81 + 38 * 31)
+
+    def test_the_shelving_keeps_its_variant(self):
+        img, high = self._store_with_chair()
+        masks = FrameMasks(img)
+        plain = masks.objects(high_mask=high, plain_where=(high, DepthRegions(img.shape)))
+        shelved = masks.objects(high_mask=high)
+        # The unit's goods, each its own object, as the shelving variant alone finds them.
+        assert sorted(self._boxes_left_of(plain, 560)) == sorted(self._boxes_left_of(shelved, 560))
+        assert len(self._boxes_left_of(plain, 560)) >= 8
+
+    @staticmethod
+    def _boxes_left_of(objs, x: int) -> list[tuple[int, ...]]:
+        c = objs.components
+        return [tuple(int(v) for v in c.boxes[lab]) for lab in objs.labels if c.boxes[lab][0] < x]
+
+    def test_an_object_mostly_in_the_high_area_is_not_kept(self):
+        img, high = self._store_with_chair()
+        masks = FrameMasks(img)
+        plain = _finish_once(masks.edges, masks.solid, DEFAULT_CONFIG)
+        regions = DepthRegions(img.shape)
+        assert plain_objects_outside(plain, high, regions, DEFAULT_CONFIG)[320, 610]
+        everywhere = np.ones(img.shape, bool)
+        assert not plain_objects_outside(plain, everywhere, regions, DEFAULT_CONFIG).any()
+
+    def test_mismatched_area_is_an_error(self):
+        img, _ = self._store_with_chair()
+        masks = FrameMasks(img)
+        plain = _finish_once(masks.edges, masks.solid, DEFAULT_CONFIG)
+        with pytest.raises(InputError, match="psd_high shape"):
+            plain_objects_outside(plain, np.zeros((10, 10), bool), DepthRegions(img.shape), DEFAULT_CONFIG)
