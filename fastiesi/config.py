@@ -223,6 +223,16 @@ class QualityConfig:
     reject_ratio_no_shake: float = _f(2.0, "paper 2.2: a < 2.229 -> reject if b - a > 2a")
     reject_ratio_slight_shake: float = _f(1.0, "paper 2.2: 2.229 <= a < 12.229 -> reject if b - a > a")
     reject_ratio_obvious_shake: float = _f(0.5, "paper 2.2: a >= 12.229 -> reject if b - a > 0.5a")
+    judge_past_rotation: bool = _f(
+        True,
+        "choice: 2.2 rejects a pair whose stable-match distances are inconsistent (b - a over a "
+        "share of a); a camera that turned shifts each point by its own distance from the centre "
+        "of the turn (1 degree: 9 px across 500 px), one consistent motion all the same. The "
+        "level is read from the distances as the paper says; the consistency test reads them past "
+        "the turn (each post point less the rotation that the least-squares rigid fit of all "
+        "stable pairs finds, about their centroid), so a pure shift is judged exactly as in the "
+        "paper and a turned one like the shift it leaves; False reads the raw distances",
+    )
     localisation_floor_px: float = _f(
         1.0,
         "choice: distances under one pixel are keypoint localisation noise, not shake; the 2.2 "

@@ -222,7 +222,8 @@ def _run_stages(pair: WorkingPair, pre_enh: Enhanced, pre_feat: Features, cfg: C
         post_feat = detect_features(post_enh.filtered, config=cfg.quality)
     with _timed(timings, "quality"):
         stable = match_stable(pre_feat, post_feat, config=cfg.quality)
-        verdict = judge_quality(stable.distances, config=cfg.quality)
+        verdict = judge_quality(stable.distances, config=cfg.quality,
+                                past_rotation=stable.distances_past_rotation() if cfg.quality.judge_past_rotation else None)
         spread_reason = judge_spread(stable, pair.pre.shape[:2], config=cfg.quality)
     if spread_reason is not None and not verdict.rejected:
         return Assessment(status="rejected", reason=spread_reason, timings_ms=timings, inputs=inputs)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from fastiesi import assess
+from fastiesi.config import DEFAULT_CONFIG
 from fastiesi.pipeline import Reference
 from fastiesi.synth import SceneSpec, render_pair
 
@@ -27,6 +28,22 @@ class TestShakeCompensation:
         np.testing.assert_allclose(a.shake.translation_px, t_true, atol=0.2)
         x, y, w, h = a.crop
         assert 0.9 * 800 * 600 < w * h < 800 * 600
+
+    def test_obvious_shake_with_a_turn_is_assessed(self):
+        # A turn of 1 degree and a 14 px shift (a renderer's obvious shake): the stable distances
+        # spread over the frame (a = 12.9 px, b = 20.5 px), which the paper's raw rule
+        # (b - a > 0.5a) rejects; one camera motion all the same, judged past the turn
+        # (QualityConfig.judge_past_rotation) and rated as the truth.
+        from fastiesi.synth.scene import render_intensity
+
+        pair = render_intensity(6, seed=803, shake="obvious", noise_sigma=4.0)
+        assert pair.truth.shake_level == "obvious" and abs(pair.truth.spec.shake_deg) > 0.95
+        a = assess(pair.pre, pair.post)
+        assert a.status == "ok" and a.shake.level == "obvious"
+        assert a.shake.rotation_deg == pytest.approx(-pair.truth.spec.shake_deg, abs=0.05)
+        assert a.intensity == pair.truth.intensity
+        raw = DEFAULT_CONFIG.with_overrides({"quality.judge_past_rotation": False})
+        assert assess(pair.pre, pair.post, config=raw).status == "rejected"
 
     def test_identical_frames(self):
         pair = render_pair(SceneSpec(seed=4, initial_intensity=5))

@@ -9,6 +9,9 @@ slight, reject if b - a > a; a >= 12.229 -> obvious, reject if b - a > 0.5a.
 Reading chosen: distances below one pixel are keypoint localisation noise, not camera motion, so
 the rejection ratios are applied to ``max(a, localisation_floor_px)``. Without it, a still camera
 (a ~ 0.2 px) fails the paper's own test whenever one stable point sits 0.7 px off, which is noise.
+And the level is read from the distances, but the consistency test b - a reads them with the
+camera's turn taken out (:meth:`StableMatches.distances_past_rotation`): a camera that turns
+1 degree moves each point by its own distance from the turn's centre, one motion all the same.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from numpy.typing import NDArray
 
 from ..config import DEFAULT_CONFIG, QualityConfig
 from ..errors import InputError
+from .register import kabsch
 
 ShakeLevel = Literal["none", "slight", "obvious"]
 
@@ -48,6 +52,17 @@ class StableMatches:
     @property
     def distances(self) -> NDArray[np.float64]:
         return np.linalg.norm(self.post - self.pre, axis=1)
+
+    def distances_past_rotation(self) -> NDArray[np.float64]:
+        """Each pair's distance once the camera's turn is taken out: the post point less the
+        rotation (about the pre points' centroid) of the least-squares rigid fit of all pairs.
+        A pure shift keeps its distances; a rigid turn and shift leaves the shift's length at
+        every point; a pair off the common motion stays off by its residual."""
+        if len(self) < 2:
+            return self.distances
+        r, _ = kabsch(self.pre, self.post)
+        c = self.pre.mean(axis=0)
+        return np.linalg.norm(self.post - ((self.pre - c) @ r.T + c), axis=1)
 
     def __len__(self) -> int:
         return int(self.pre.shape[0])
@@ -129,10 +144,18 @@ def judge_spread(stable: StableMatches, shape: tuple[int, int], *, config: Quali
     return None
 
 
-def judge_quality(distances: NDArray[np.float64], *, config: QualityConfig | None = None) -> QualityVerdict:
-    """The paper's shake level and low-quality rule on stable-pair distances (px)."""
+def judge_quality(distances: NDArray[np.float64], *, config: QualityConfig | None = None,
+                  past_rotation: NDArray[np.float64] | None = None) -> QualityVerdict:
+    """The paper's shake level and low-quality rule on stable-pair distances (px).
+
+    ``past_rotation`` (:meth:`StableMatches.distances_past_rotation`, the same pairs) is what
+    the rule's consistency test reads instead of ``distances`` when given: the level is the
+    distances', the spread b - a that of the distances with the camera's turn taken out, held
+    against the same share of the level's a (``QualityConfig.judge_past_rotation``)."""
     cfg = config or DEFAULT_CONFIG.quality
     d = np.sort(np.asarray(distances, np.float64))
+    if past_rotation is not None and np.shape(past_rotation) != d.shape:
+        raise InputError(f"past_rotation has {np.shape(past_rotation)} distances, distances {d.shape}")
     if d.size < cfg.min_stable_matches:
         return QualityVerdict("none", float("nan"), float("nan"), True,
                               f"too few stable feature matches to judge the pair ({d.size} < {cfg.min_stable_matches}): "
@@ -146,8 +169,13 @@ def judge_quality(distances: NDArray[np.float64], *, config: QualityConfig | Non
     else:
         level, ratio = "obvious", cfg.reject_ratio_obvious_shake
     a_eff = max(a, cfg.localisation_floor_px)
-    if b - a > ratio * a_eff:
+    spread, turned = b - a, ""
+    if past_rotation is not None:
+        r = np.sort(np.asarray(past_rotation, np.float64))
+        spread, turned = float(r[head:].max()) - float(r[:head].mean()), " past the camera's turn"
+    if spread > ratio * a_eff:
         return QualityVerdict(level, a, b, True,  # type: ignore[arg-type]
-                              f"low-quality pair: stable-match distances are inconsistent (b - a = {b - a:.2f} px > "
-                              f"{ratio:g} x {a_eff:.2f} px at {level} shake), as when most of the room changed")
+                              f"low-quality pair: stable-match distances are inconsistent{turned} (b - a = "
+                              f"{spread:.2f} px > {ratio:g} x {a_eff:.2f} px at {level} shake), as when most of "
+                              "the room changed")
     return QualityVerdict(level, a, b, False, None)  # type: ignore[arg-type]

@@ -41,7 +41,8 @@ class RigidTransform:
         return np.hstack([self.rotation, self.translation[:, None]])
 
 
-def _kabsch(src: NDArray[np.float64], dst: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def kabsch(src: NDArray[np.float64], dst: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The least-squares rotation R and translation t with ``dst ~ src @ R.T + t`` (N, 2 each)."""
     cs, cd = src.mean(axis=0), dst.mean(axis=0)
     h = (src - cs).T @ (dst - cd)
     u, _, vt = np.linalg.svd(h)
@@ -61,7 +62,7 @@ def fit_rigid(post_pts: NDArray[np.float64], pre_pts: NDArray[np.float64], *,
         raise InputError("a rotation + translation needs at least two point pairs")
     keep = np.ones(len(src), bool)
     for _ in range(max(1, cfg.refine_iterations)):
-        r, t = _kabsch(src[keep], dst[keep])
+        r, t = kabsch(src[keep], dst[keep])
         res = np.linalg.norm(src @ r.T + t - dst, axis=1)
         # Residual norms of isotropic Gaussian noise are Rayleigh: median = 1.1774 sigma. The
         # median over all pairs stays robust while fewer than half are outliers, and, unlike a

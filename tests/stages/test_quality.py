@@ -105,3 +105,45 @@ class TestMatching:
         spread = rng.uniform(0, [800, 600], (40, 2))
         assert "cover only" in judge_spread(StableMatches(bunched, bunched, 40), (600, 800))
         assert judge_spread(StableMatches(spread, spread, 40), (600, 800)) is None
+
+
+class TestPastRotation:
+    """The consistency test read past the camera's turn (QualityConfig.judge_past_rotation)."""
+
+    @staticmethod
+    def turned(deg: float, shift: tuple[float, float], n: int = 200, seed: int = 0) -> StableMatches:
+        # Background points over an 800x600 frame moved by a turn about the frame centre and a
+        # shift, as the renderer's obvious shake does, with 0.3 px of localisation noise.
+        rng = np.random.default_rng(seed)
+        pre = rng.uniform(0, [800, 600], (n, 2))
+        t = np.radians(deg)
+        r = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        c = np.array([400.0, 300.0])
+        post = (pre - c) @ r.T + c + np.asarray(shift) + rng.normal(0, 0.3, (n, 2))
+        return StableMatches(pre, post, n)
+
+    def test_a_pure_shift_keeps_its_distances(self):
+        s = self.turned(0.0, (15.0, -4.0))
+        np.testing.assert_allclose(s.distances_past_rotation(), s.distances, atol=0.05)
+
+    def test_a_turn_leaves_the_shift_s_length(self):
+        s = self.turned(1.0, (15.0, 5.0))
+        past = s.distances_past_rotation()
+        # Whatever the centre of the turn, a rigid motion less its rotation is one shift.
+        assert past.std() < 0.5
+        assert s.distances.max() - s.distances.min() > 10  # the raw distances spread with the turn
+
+    def test_a_turned_camera_is_not_rejected_but_mismatches_are(self):
+        s = self.turned(1.0, (14.0, 4.0))
+        raw = judge_quality(s.distances)
+        past = judge_quality(s.distances, past_rotation=s.distances_past_rotation())
+        assert raw.rejected and not past.rejected  # the paper's raw reading rejects a plain turn
+        assert (past.level, past.mean_head, past.max_tail) == (raw.level, raw.mean_head, raw.max_tail)
+        bad = StableMatches(s.pre, s.post.copy(), len(s))
+        bad.post[:15] += np.random.default_rng(1).uniform(-25, 25, (15, 2))  # pairs off the common motion
+        v = judge_quality(bad.distances, past_rotation=bad.distances_past_rotation())
+        assert v.rejected and "past the camera's turn" in v.reason
+
+    def test_lengths_must_agree(self):
+        with pytest.raises(InputError, match="past_rotation"):
+            judge_quality(np.ones(50), past_rotation=np.ones(40))
