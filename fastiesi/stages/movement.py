@@ -655,7 +655,8 @@ def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post
         m, _ = own.components.mask(c.label)
         split = motion_split(m, c.box, own_s, other_s, reach_lengths=mv.shift_pair_reach,
                              level=mv.saliency_diff_binarize, min_static_px=cfg.classify.smallest_object_area,
-                             min_ncc=mv.unchanged_ncc, own_raw=own_raw, other_objects=other.mask)
+                             min_ncc=mv.unchanged_ncc, own_raw=own_raw, other_objects=other.mask,
+                             max_island_px=int(cfg.classify.for_region(c.region).small_objects.hi))
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
             whole.append(c)
             continue

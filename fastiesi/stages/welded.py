@@ -233,7 +233,7 @@ def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own:
 def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
                  other: NDArray[np.uint8], *, reach_lengths: float = 3.0, level: int = 25, min_seed_px: int = 25,
                  min_static_px: int = 0, min_ncc: float = 0.8, own_raw: NDArray[np.uint8] | None = None,
-                 other_objects: NDArray[np.uint8] | None = None) -> MotionSplit | None:
+                 other_objects: NDArray[np.uint8] | None = None, max_island_px: int = 0) -> MotionSplit | None:
     """Split a blob of ``own`` into the part that moved and the part that stayed (module doc).
 
     Parameters
@@ -260,6 +260,10 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     other_objects : (H, W) uint8, optional
         The other frame's object mask (nonzero = object): the moving part's seeds are taken only
         where the other frame shows background.
+    max_island_px : int
+        The static part is checked without its changed islands (8-connected pixels changed in
+        place) of fewer pixels than this: goods that shifted on the shelving bay a table stood
+        before are objects of their own, counted apart, and the bay stayed. 0 keeps them all.
 
     Returns
     -------
@@ -334,6 +338,8 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     covered, _ = shifted_crop(moving_part.astype(np.uint8), (0, 0, w, h), (-d[0], -d[1]))
     grown_moving = (cv2.dilate(moving_part.astype(np.uint8), k5) > 0) & valid & ~static_part
     grown_static = (cv2.dilate(static_part.astype(np.uint8), k5) > 0) & ~moving_part & ~(cv2.dilate(covered, _K3) > 0)
+    if max_island_px > 0:
+        grown_static &= ~_small_islands(grown_static & (in_place > level), max_island_px)
     if (ncc(a[grown_moving], at_d[grown_moving]) < min_ncc
             or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
         return None
@@ -472,6 +478,14 @@ def _explained(moving: NDArray[np.bool_], unchanged: NDArray[np.bool_], d: tuple
     if moving is not whole and _pieces(moving) > _pieces(whole):
         return whole
     return moving
+
+
+def _small_islands(mask: NDArray[np.bool_], max_px: int) -> NDArray[np.bool_]:
+    """The 8-connected pieces of ``mask`` of fewer than ``max_px`` pixels."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    small = np.zeros(n, bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] < max_px
+    return small[labels]
 
 
 def _pieces(mask: NDArray[np.bool_]) -> int:
