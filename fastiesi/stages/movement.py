@@ -1373,6 +1373,8 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
     if not pieces:
         return objects
     h = frames.pre_gray.shape[0]
+    # Where tracked objects stood before: the places they left are theirs.
+    explained = [o.bbox_before for o in objects if o.moved and o.bbox_before is not None and o.bbox_after is not None]
     found: dict[int, list[tuple[TrackedObject, Shift]]] = {}
     traced: dict[int, TrackedObject] = {}  # pieces that left a blob which stayed
     for q in pieces:
@@ -1389,8 +1391,14 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
                 origin, om = turned
                 ys, xs = np.nonzero(om)
                 c_before = (origin[0] + float(xs.mean()), origin[1] + float(ys.mean()))
-                traced[id(q)] = replace(q, bbox_before=origin, centroid_before=c_before,
-                                        fell=_fell(origin, c_before, q.centroid_after, cfg))  # type: ignore[arg-type]
+            else:
+                # A plain object has no look to find: the place it left, by its silhouette.
+                vacated = _vacated_origin(q.bbox_after, m, frames, cfg, explained)  # type: ignore[arg-type]
+                if vacated is None:
+                    continue
+                origin, c_before = vacated
+            traced[id(q)] = replace(q, bbox_before=origin, centroid_before=c_before,
+                                    fell=_fell(origin, c_before, q.centroid_after, cfg))  # type: ignore[arg-type]
             continue
         if float(np.hypot(*d)) <= mv.moved_min_displacement_px:
             continue
@@ -1419,6 +1427,56 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
             continue
         out += _host_in_pieces(o, found[id(o)], frames, cfg)
     return out
+
+
+def _vacated_origin(box: tuple[int, int, int, int], mask: NDArray[np.bool_], frames: _Frames, cfg: Config,
+                    explained: list[tuple[int, int, int, int]]) -> tuple[tuple[int, int, int, int], tuple[float, float]] | None:
+    """Where an appeared object at ``box`` (its ``mask``) stood before, found by the place it
+    left rather than by its look: a plain object (a dark bottle) correlates with nothing, and
+    falls onto a floor that differs from the wall it stood against.
+
+    The place an object left is vacated: changed in place (the smoothed frames beyond the
+    change level, 4.3), foreground in the pre frame and background in the post one. Above the
+    object (what fell came from above; within ``shift_pair_reach`` lengths aside), outside the
+    places tracked objects left (``explained``, their pre boxes), the vacated patches whose
+    area is within ``match_min_area_ratio`` of the object's, whose silhouette overlaps its own
+    (upright or turned a quarter, :func:`_silhouette_iou`) by that ratio too, and whose median
+    pre grey is the object's median post grey within half the change level, are its origin;
+    the best overlap wins. Returns the origin's box and centroid, or None."""
+    mv = cfg.movement
+    x, y, w, h = box
+    area = int(mask.sum())
+    if area == 0 or y == 0:
+        return None
+    r = int(mv.shift_pair_reach * max(w, h))
+    W = frames.pre_gray.shape[1]
+    x0, x1 = max(0, x - r), min(W, x + w + r)
+    sl = (slice(0, y), slice(x0, x1))
+    level = mv.saliency_diff_binarize
+    vacated = ((cv2.absdiff(frames.pre_smooth[sl], frames.post_smooth[sl]) > level)
+               & (frames.pre.mask[sl] > 0) & (frames.post.mask[sl] == 0)).astype(np.uint8)
+    for ex, ey, ew, eh in explained:
+        vacated[max(0, ey):max(0, ey + eh), max(0, ex - x0):max(0, ex + ew - x0)] = 0
+    vacated = cv2.morphologyEx(vacated, cv2.MORPH_OPEN, _K3)
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(vacated, connectivity=8)
+    inner = inside_of(mask)
+    grey = float(np.median(frames.post_smooth[y:y + h, x:x + w][inner if inner.any() else mask]))
+    best: tuple[float, int] | None = None
+    for i in range(1, n):
+        cx, cy, cw, ch, a = (int(v) for v in stats[i])
+        if min(a, area) < mv.match_min_area_ratio * max(a, area):
+            continue
+        own = labels[cy:cy + ch, cx:cx + cw] == i
+        if abs(float(np.median(frames.pre_smooth[cy:cy + ch, x0 + cx:x0 + cx + cw][own])) - grey) > level // 2:
+            continue
+        iou = max(_silhouette_iou(np.rot90(own, k), mask) for k in (0, 1, 3))
+        if iou >= mv.match_min_area_ratio and (best is None or iou > best[0]):
+            best = (iou, i)
+    if best is None:
+        return None
+    i = best[1]
+    cx, cy, cw, ch = (int(v) for v in stats[i, :4])
+    return (x0 + cx, cy, cw, ch), (x0 + float(centroids[i][0]), float(centroids[i][1]))
 
 
 def _stood_in_pre(origin: tuple[int, int, int, int], mask: NDArray[np.bool_], frames: _Frames, cfg: Config) -> bool:

@@ -465,6 +465,56 @@ class TestTraceAppeared:
         assert abs(out[1].bbox_before[0] - 200) <= 2 and abs(out[1].bbox_before[1] - 100) <= 2
 
 
+class TestVacatedOrigin:
+    """A plain object's fall found by the place it left (movement._vacated_origin)."""
+
+    @staticmethod
+    def _frames(pre_grey: int = 40, pre_size: tuple[int, int] = (20, 50)):
+        # A light wall over a mid-grey floor; a board on the wall, and on it a plain dark bottle
+        # (no texture to correlate) that lands upright on the floor far below.
+        from fastiesi.stages.movement import _Frames
+
+        pre, post = _floor(1), _floor(1)
+        for img in (pre, post):
+            img[:300] = cv2.add(np.full((300, 800), 200, np.uint8), img[:300] // 30)
+            cv2.rectangle(img, (150, 150), (349, 159), 60, -1)  # the board
+        w, h = pre_size
+        cv2.rectangle(pre, (200, 150 - h), (200 + w - 1, 149), pre_grey, -1)
+        cv2.rectangle(post, (260, 430), (279, 479), 40, -1)
+        return _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape))
+
+    @staticmethod
+    def _traced(frames):
+        from fastiesi.stages.movement import TrackedObject, _trace_appeared
+
+        shelf = TrackedObject("light_furniture", "far", 4000, (150, 100, 200, 60), (150, 100, 200, 60),
+                              (250.0, 140.0), (250.0, 140.0), False, False, "low")
+        landed = TrackedObject("small_objects", "near", 1000, None, (260, 430, 20, 50), None, (269.5, 454.5),
+                               True, False, "low")
+        out = _trace_appeared([shelf, landed], frames, DEFAULT_CONFIG)
+        assert out[0] == shelf
+        return out[1]
+
+    def test_a_plain_bottle_fallen_from_a_shelf_is_tracked_from_it(self):
+        frames = self._frames()
+        m = frames.post.mask[430:480, 260:280] > 0
+        from fastiesi.stages.welded import find_gone
+
+        # Its look finds nothing (a plain patch), so only the place it left tells.
+        assert find_gone(m, (260, 430, 20, 50), frames.post_smooth, frames.pre_smooth, reach=(60, 600, 60, 60),
+                         min_ncc=DEFAULT_CONFIG.movement.same_object_ncc) is None
+        landed = self._traced(frames)
+        assert landed.fell and landed.bbox_before is not None
+        x, y, w, h = landed.bbox_before
+        assert abs(x - 200) <= 3 and abs(y - 100) <= 3 and abs(w - 20) <= 4 and abs(h - 50) <= 4
+
+    @pytest.mark.parametrize("grey,size", [(150, (20, 50)), (40, (60, 30))])
+    def test_a_place_left_by_another_look_or_shape_is_not_its_origin(self, grey, size):
+        # What left the shelf was lighter than the bottle, or wide and low: not where it stood.
+        landed = self._traced(self._frames(grey, size))
+        assert landed.bbox_before is None and not landed.fell
+
+
 class TestPartsChanged:
     """Parts of a blob present in its own frame's mask and not in the other's (_parts_changed)."""
 
