@@ -1144,15 +1144,23 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     # on a shelf stay inside it. The shelf area holds all of the pre frame's foreground (a
     # closing only adds), so outside it the pre frame is background.
     shelf = shelf_area(pre_edges, config=cfg) if shelf is None else shelf
-    diff = ((b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255) & roi
-    diff = fill_holes(diff)
+    # Filled over the whole frame, then kept where the blob's centroid lies in the high area (as
+    # candidates are assigned to a path): the area's edge runs along its blocks, and a box that
+    # fell across it had its outline cut open there and stayed an unfilled ring.
+    diff = fill_holes(((b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255))
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
+    new = label_components(diff)
+    inside = np.zeros(len(new.areas), bool)
+    cx = np.minimum(new.centroids[1:, 0].astype(np.intp), roi.shape[1] - 1)
+    cy = np.minimum(new.centroids[1:, 1].astype(np.intp), roi.shape[0] - 1)
+    inside[1:] = roi[cy, cx] > 0
+    diff = np.where(inside[new.labels], diff, 0).astype(np.uint8)
     units = shelving_units(shelf, regions, cfg) if units is None else units
     # What fell lies on the floor, under the shelving: a blob with a shelving unit under most of
     # its columns is goods standing out of the shelf area (a bottle toppled on a board), above
     # the floor.
-    fallen = [c for c in _blobs(diff, regions, cfg) if not _over_shelving(c.box, units)]
+    fallen = [c for c in _blobs_of(new, regions, cfg) if inside[c.label] and not _over_shelving(c.box, units)]
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)

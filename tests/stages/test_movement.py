@@ -743,6 +743,25 @@ class TestHighPath:
                           DEFAULT_CONFIG)
         assert bool(ch.fallen) is fell
 
+    @pytest.mark.parametrize("top,found", [(280, True), (312, False)])
+    def test_a_fall_across_the_high_area_s_edge_is_found_whole(self, top, found):
+        # A plain box fallen on the floor: its outline is the only dense foreground it makes, a
+        # ring whose inside the filling makes the blob. The high area (blocks) ends at row 300,
+        # through the box: filled over the whole frame, the box is found whole when its centroid
+        # lies in the high area, and left to the low path when it does not.
+        pre_edges = self._stocked_edges()
+        post_edges = pre_edges.copy()
+        cv2.rectangle(post_edges, (200, top), (229, top + 34), 255, 1)
+        sal = np.zeros((600, 800), np.uint8)
+        high = np.zeros(sal.shape, bool)
+        high[:300] = True
+        ch = high_changes(pre_edges, post_edges, sal, sal, high, DepthRegions(sal.shape), DEFAULT_CONFIG)
+        assert bool(ch.fallen) is found
+        if found:
+            (c,) = ch.fallen
+            # The density reaches a pixel past the outline.
+            assert np.allclose(c.box, (200, top, 30, 35), atol=2) and c.area >= 0.9 * 30 * 35
+
     def test_store_fall_is_found(self):
         pair = render_pair(SceneSpec(seed=11, layout="store", counts=(50, 3, 2, 1), shelf_objects=46,
                                      initial_intensity=5, drops=1))
