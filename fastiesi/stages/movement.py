@@ -139,6 +139,8 @@ class _Frames:
     pre_gray: NDArray[np.uint8]
     post_gray: NDArray[np.uint8]
     regions: DepthRegions
+    # The pre frame's shelving units (:func:`shelving_units`) where the image has shelving.
+    units: NDArray[np.bool_] | None = None
     pre_smooth: NDArray[np.uint8] = field(init=False)
     post_smooth: NDArray[np.uint8] = field(init=False)
     # Each frame's room_edges (.walls) and where its objects hide the room (.walls.hidden_by),
@@ -660,16 +662,26 @@ def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
             whole.append(c)
             continue
-        static = _blobs(split.static.astype(np.uint8) * np.uint8(255), frames.regions, cfg, offset=(x, y))
+        static = _parts(split.static, (x, y), frames, cfg)
         if not static:  # what stayed is no object (a floor patch, a seam): the blob moved whole
             whole.append(c)
             continue
         # What stayed is a wall feature, as a candidate would be (a window a cabinet stood before).
         held += [replace(p, high=c.high, changed=False) for p in static
                  if p.object_class == "small_objects" or not frames.on_wall(p.box, cfg)]
-        moving = _blobs(split.moving.astype(np.uint8) * np.uint8(255), frames.regions, cfg, offset=(x, y))
-        moved += [(replace(p, high=c.high), split.shift) for p in moving]
+        moved += [(replace(p, high=c.high), split.shift) for p in _parts(split.moving, (x, y), frames, cfg)]
     return whole, held, moved
+
+
+def _parts(part: NDArray[np.bool_], origin: tuple[int, int], frames: _Frames, cfg: Config) -> list[_Candidate]:
+    """The object-sized pieces of one part of a split blob (its box-sized mask, the blob's box
+    at ``origin``), classed as candidates are: on the shelving, goods (:func:`_as_goods`)."""
+    comps = label_components(part.astype(np.uint8) * np.uint8(255))
+    pieces = _blobs_of(comps, frames.regions, cfg, offset=origin)
+    if frames.units is None:
+        return pieces
+    return [replace(p, object_class=_as_goods(p.object_class, frames.units, p.box, comps.mask(p.label)[0], cfg))
+            for p in pieces]
 
 
 def _shifted_box(box: tuple[int, int, int, int], d: Shift) -> tuple[int, int, int, int]:
@@ -1302,7 +1314,7 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
     else:
         shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
         units = shelving_units(shelf, regions, cfg) if shelf is not None else None
-    frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions)
+    frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions, units)
     pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames)
     post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames,
                          post_side=True)

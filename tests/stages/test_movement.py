@@ -674,6 +674,24 @@ class TestHighPath:
         assert classify_area(ch.moving[0].area, "far") == "light_furniture"  # by Table 1 alone
         assert ch.moving[0].object_class == ("small_objects" if on_shelving else "light_furniture")
 
+    def test_a_split_part_on_the_shelving_is_goods(self):
+        # The part of a welded blob that moved, sized as light furniture in the far region
+        # (40x45): goods when it stood on the shelving units (they go on under it), light
+        # furniture when the frames have no shelving.
+        from fastiesi.stages.movement import _Frames, _parts
+
+        img = np.zeros((600, 800), np.uint8)
+        frame = segment_objects(img)
+        part = np.zeros((60, 60), bool)
+        part[5:50, 10:50] = True
+        units = np.zeros(img.shape, bool)
+        units[40:300, 40:760] = True
+        regions = DepthRegions(img.shape)
+        plain = _parts(part, (300, 100), _Frames(frame, frame, img, img, regions), DEFAULT_CONFIG)
+        shelved = _parts(part, (300, 100), _Frames(frame, frame, img, img, regions, units), DEFAULT_CONFIG)
+        assert [(p.object_class, p.box) for p in plain] == [("light_furniture", (310, 105, 40, 45))]
+        assert [(p.object_class, p.box) for p in shelved] == [("small_objects", (310, 105, 40, 45))]
+
     def test_shelving_units_are_the_shelf_area_larger_than_any_object(self):
         from fastiesi.stages.movement import shelving_units
 
