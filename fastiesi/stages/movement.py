@@ -1406,7 +1406,8 @@ def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) 
         if d is None:
             # What fell often lands on its side: its look turned a quarter, from above only.
             turned = find_turned_origin(m, (bx, by, bw, bh), frames.post_smooth, frames.pre_smooth,
-                                        reach=(r, h, r, 0), min_ncc=mv.same_object_ncc)
+                                        reach=(r, h, r, 0), min_ncc=mv.same_object_ncc,
+                                        level=mv.saliency_diff_binarize)
             if turned is not None and _stood_in_pre(*turned, frames, cfg):
                 origin, om = turned
                 ys, xs = np.nonzero(om)

@@ -47,6 +47,7 @@ _PEAK_TIE = 0.02  # correlation scores this close to the best are the same match
 _COARSE_PEAKS = 4  # coarse-scale peaks refined at full scale
 _MIN_TEXTURE = 1.0  # grey-level spread below which an object has no look to recognise it by
 _K7 = np.ones((7, 7), np.uint8)
+_TURNED_PLACES = 6  # correlation peaks a turned origin is looked for at
 
 
 @dataclass(frozen=True)
@@ -357,15 +358,17 @@ def _check_search(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: 
 
 def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
                        other: NDArray[np.uint8], *, reach: tuple[int, int, int, int],
-                       min_ncc: float = 0.8) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
+                       min_ncc: float = 0.8, level: int = 25) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
     """Where an object lying in ``own`` stood in ``other`` turned a quarter either way: what
     falls often lands on its side, and then no shift of its look finds where it came from
     (:func:`find_gone`).
 
     Its pixels, turned by 90 degrees each way, are searched in ``other``
-    within ``reach`` (left, up, right, down, pixels past the box). A place holds under the same
-    tests as :func:`find_gone`'s: its inside correlates at least ``min_ncc`` with ``other``
-    there, it has texture, and ``own`` showed something else there (it left that place).
+    within ``reach`` (left, up, right, down, pixels past the box), at the best correlation
+    peaks among the places where at least half its pixels changed between the frames (over
+    ``level``: it left that place). A place holds under the same tests as :func:`find_gone`'s:
+    its inside correlates at least ``min_ncc`` with ``other`` there, it has texture, and
+    ``own`` showed something else there.
 
     Returns
     -------
@@ -388,51 +391,89 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
         wx1, wy1 = min(W, x + w + right), min(H, y + h + down)
         if wx1 - wx0 < h or wy1 - wy0 < w:
             continue
-        place = _best_place(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8))
-        if place is None:
-            continue
-        ox, oy = wx0 + place[1], wy0 + place[0]
         sel = inside_of(turned)
-        there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
         if not sel.any() or is_plain(template[sel]):
             continue
-        v = ncc(template[sel], there[sel])
-        # It correlates there, and something else stands there now: it left that place.
-        if v < min_ncc or ncc(before[sel], there[sel]) >= min_ncc:
-            continue
-        if best is None or v > best[0]:
-            best = (v, (ox, oy, h, w), turned)
+        # The best few places: the best of all can be one where its look still stands (a plain
+        # patch of wall, a twin), which the tests below refuse.
+        changed = (cv2.absdiff(other[wy0:wy1, wx0:wx1], own[wy0:wy1, wx0:wx1]) > level).astype(np.uint8)
+        for py, px in _best_places(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8), _TURNED_PLACES,
+                                   changed):
+            ox, oy = wx0 + px, wy0 + py
+            there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
+            v = ncc(template[sel], there[sel])
+            # It correlates there, and something else stands there now: it left that place.
+            if v < min_ncc or ncc(before[sel], there[sel]) >= min_ncc:
+                continue
+            if best is None or v > best[0]:
+                best = (v, (ox, oy, h, w), turned)
     return None if best is None else (best[1], best[2])
 
 
 def _best_place(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8]) -> tuple[int, int] | None:
     """(row, col) in ``window`` of the best masked correlation of ``template`` (:func:`_scores`),
-    None when nowhere positive. A template of 16 px a side or more is searched at half scale
-    first (a fall's search window spans the frame's height) and refined at full scale within a
-    coarse step of the coarse peak."""
+    None when nowhere positive (:func:`_best_places`' first)."""
+    places = _best_places(window, template, tmask, 1)
+    return places[0] if places else None
+
+
+def _changed_under(changed: NDArray[np.uint8] | None, tmask: NDArray[np.uint8],
+                   score: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``score`` with -1 wherever fewer than half the template's mask pixels lie on ``changed``
+    (1 = changed between the frames, the window's shape; None leaves ``score`` as it is)."""
+    if changed is None:
+        return score
+    frac = cv2.matchTemplate(changed.astype(np.float32), tmask.astype(np.float32), cv2.TM_CCORR)
+    return np.where(2 * frac >= float(tmask.sum()), score, -1.0).astype(np.float32)
+
+
+def _best_places(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8],
+                 count: int, changed: NDArray[np.uint8] | None = None) -> list[tuple[int, int]]:
+    """(row, col) in ``window`` of up to ``count`` local peaks of the masked correlation of
+    ``template`` (:func:`_scores`), best first, positive only. A template of 16 px a side or
+    more is searched at half scale first (a fall's search window spans the frame's height) and
+    each coarse peak refined at full scale within a coarse step of it. The best place is not
+    always where the object was: a plain patch of wall matches a plain object's look too, and
+    the caller's tests decide among the peaks. With ``changed`` (0/1, the window's shape), only
+    places where at least half the template's pixels changed between the frames count: where
+    an object stood and left, the frames differ."""
     th, tw = template.shape
     if min(th, tw) < 16:
-        score = _scores(window, template, tmask, None)
-        py, px = np.unravel_index(int(np.argmax(score)), score.shape)
-        return (int(py), int(px)) if score[py, px] > 0 else None
+        return _peaks(_changed_under(changed, tmask, _scores(window, template, tmask, None)), count)
 
     def half(im: NDArray[np.uint8]) -> NDArray[np.uint8]:
         return cv2.resize(im, (im.shape[1] // 2, im.shape[0] // 2), interpolation=cv2.INTER_AREA)
 
     small_mask = (half(tmask * np.uint8(255)) >= 128).astype(np.uint8)
     if not small_mask.any() or window.shape[0] // 2 < th // 2 or window.shape[1] // 2 < tw // 2:
-        return None
+        return []
     coarse = _scores(half(window), half(template), small_mask, None)
-    cy, cx = (int(v) for v in np.unravel_index(int(np.argmax(coarse)), coarse.shape))
-    if coarse[cy, cx] <= 0:
-        return None
-    oy0, ox0 = max(0, 2 * cy - 2), max(0, 2 * cx - 2)
-    sub = window[oy0:2 * cy + 2 + th, ox0:2 * cx + 2 + tw]
-    if sub.shape[0] < th or sub.shape[1] < tw:
-        return None
-    fine = _scores(sub, template, tmask, None)
-    py, px = np.unravel_index(int(np.argmax(fine)), fine.shape)
-    return (oy0 + int(py), ox0 + int(px)) if fine[py, px] > 0 else None
+    if changed is not None:
+        coarse = _changed_under(cv2.resize(changed, (coarse.shape[1] + small_mask.shape[1] - 1,
+                                                     coarse.shape[0] + small_mask.shape[0] - 1),
+                                           interpolation=cv2.INTER_AREA), small_mask, coarse)
+    found: list[tuple[float, int, int]] = []
+    for cy, cx in _peaks(coarse, count):
+        oy0, ox0 = max(0, 2 * cy - 2), max(0, 2 * cx - 2)
+        sub = window[oy0:2 * cy + 2 + th, ox0:2 * cx + 2 + tw]
+        if sub.shape[0] < th or sub.shape[1] < tw:
+            continue
+        fine = _scores(sub, template, tmask, None)
+        if changed is not None:
+            fine = _changed_under(changed[oy0:oy0 + sub.shape[0], ox0:ox0 + sub.shape[1]], tmask, fine)
+        py, px = np.unravel_index(int(np.argmax(fine)), fine.shape)
+        if fine[py, px] > 0:
+            found.append((float(fine[py, px]), oy0 + int(py), ox0 + int(px)))
+    found.sort(key=lambda t: -t[0])
+    return [(py, px) for _, py, px in found]
+
+
+def _peaks(score: NDArray[np.float32], count: int) -> list[tuple[int, int]]:
+    """(row, col) of up to ``count`` positive local maxima of ``score`` (3x3), best first."""
+    tops = (score > 0) & (score >= cv2.dilate(score, _K3))
+    ys, xs = np.nonzero(tops)
+    order = np.argsort(-score[ys, xs], kind="stable")[:count]
+    return [(int(ys[i]), int(xs[i])) for i in order]
 
 
 def _nothing_arrived(moving: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],

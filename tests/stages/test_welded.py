@@ -356,6 +356,17 @@ class TestFindTurnedOrigin:
         assert abs(origin[0] - 200) <= 1 and abs(origin[1] - 30) <= 1 and origin[2:] == (30, 22)
         assert mask.shape == (22, 30) and mask.all()
 
+    def test_found_past_a_twin_that_stands_in_both_frames(self):
+        # An identical box stands between, in both frames, and matches the look better than the
+        # place the box left (scuffed there): only where the frames changed is searched.
+        pre, post, box = self._frames()
+        for img in (pre, post):
+            _textured_box(img, 200, 150)
+        pre[38:42, 208:212] = 255
+        found = find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 300, 60, 0))
+        assert found is not None
+        assert abs(found[0][0] - 200) <= 1 and abs(found[0][1] - 30) <= 1
+
     def test_not_found_where_a_twin_still_stands(self):
         pre, post, box = self._frames(twin=True)
         assert find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 300, 60, 0)) is None
