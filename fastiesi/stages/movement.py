@@ -389,18 +389,24 @@ def _as_goods(cls: ObjectClass, units: NDArray[np.bool_], box: tuple[int, int, i
     """The class of an object at ``box`` (its box-sized ``mask``) on the shelving ``units``
     (:func:`shelving_units`), on either path: light-furniture-sized, mostly on it, and with the
     shelving going on under it (mostly units in the line-width band under its box: the board,
-    the cell below, the unit's base), it is goods welded together (4.3: shelves hold small
-    objects of similar sizes), so a small object. Light furniture standing on the floor before
-    the shelving, welded to it in the shelf area, has floor under it."""
+    the cell below, even an empty one, the unit's base), it is goods welded together (4.3:
+    shelves hold small objects of similar sizes), so a small object. Light furniture standing on
+    the floor before the shelving, welded to it in the shelf area, has floor under it."""
     if cls != "light_furniture":
         return cls
     x, y, w, h = box
     on_shelf = units[y:y + h, x:x + w][mask]
     if not on_shelf.size or float(on_shelf.mean()) < cfg.movement.goods_on_shelf_fraction:
         return cls
-    under = units[y + h:y + h + cfg.movement.max_line_width_px, x:x + w]
+    band = (slice(y + h, y + h + cfg.movement.max_line_width_px), slice(x, x + w))
+    under = units[band]
     if under.size and 2 * int(under.sum()) < under.size:
-        return cls
+        # An empty shelf cell under it (a hole in the units, which hold only the dense foreground
+        # of the cells' goods and boards) is shelving all the same; the floor before the shelving
+        # is no hole. Rare (a light-furniture-sized blob on the units), so filled here.
+        enclosed = fill_holes(units.astype(np.uint8) * np.uint8(255))[band] > 0
+        if 2 * int(enclosed.sum()) < enclosed.size:
+            return cls
     return "small_objects"
 
 
@@ -1204,6 +1210,13 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         if moved or gone:  # gone: nothing left where it stood (4.2.3), saliency or not
             hits[p.label] = [c.label for c in hit]
             hit_pre.append(p)
+            continue
+        if (p.changed and p.object_class != "small_objects" and frames is not None
+                and _turned_in_place(p, frames, cfg)):
+            # Tipped over where it stood: both frames show a salient object there, and the
+            # saliency difference is weak; its look, turned a quarter, is there (as on the low path).
+            out.append(TrackedObject(p.object_class, p.region, p.area, p.box, p.box, p.centroid, p.centroid,
+                                     True, False, "high"))
             continue
         out.append(_unmoved(p, "high"))
     if frames is not None and hit_pre:

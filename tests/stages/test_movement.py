@@ -568,6 +568,19 @@ class TestInPlace:
         post = np.clip(post * gain + rng.normal(0, 2, pre.shape), 0, 255).astype(np.uint8)
         return pre, post
 
+    @pytest.mark.parametrize("turned", [True, False])
+    def test_turned_over_where_it_stood_has_moved_in_a_shelving_area(self, turned):
+        # The high-complexity path: both frames show a salient cabinet there, no saliency
+        # difference is given, and its look, turned a quarter, is found in place.
+        pre, post = self._frames(turned=turned)
+        sal = np.zeros_like(pre)
+        r = detect_movement(pre, post, segment_objects(pre), segment_objects(post), pre_saliency=sal,
+                            post_saliency=sal, high_mask=np.ones(pre.shape, bool), regions=DepthRegions(pre.shape))
+        moved = [o for o in r.objects if o.moved]
+        assert len(moved) == int(turned)
+        if turned:
+            assert moved[0].path == "high" and abs(moved[0].bbox_before[0] - 300) <= 3 and not moved[0].fell
+
     def test_turned_over_where_it_stood_has_moved(self):
         r = _detect(*self._frames(turned=True))
         moved = [o for o in r.objects if o.moved]
@@ -673,6 +686,19 @@ class TestHighPath:
         assert [c.region for c in ch.moving] == ["far"]
         assert classify_area(ch.moving[0].area, "far") == "light_furniture"  # by Table 1 alone
         assert ch.moving[0].object_class == ("small_objects" if on_shelving else "light_furniture")
+
+    def test_light_furniture_sized_goods_over_an_empty_cell_are_goods(self):
+        # The cell under the blob is empty: a hole in the units (they hold the dense foreground
+        # only), enclosed by them. Shelving all the same; the floor before the unit is no hole.
+        from fastiesi.stages.movement import _as_goods
+
+        units = np.zeros((600, 800), bool)
+        units[40:300, 40:760] = True
+        units[150:200, 290:360] = False  # the empty cell under the blob
+        mask = np.ones((45, 40), bool)
+        assert _as_goods("light_furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "small_objects"
+        units[150:300, 290:360] = False  # open to the floor: no cell, the floor
+        assert _as_goods("light_furniture", units, (300, 100, 40, 45), mask, DEFAULT_CONFIG) == "light_furniture"
 
     def test_a_split_part_on_the_shelving_is_goods(self):
         # The part of a welded blob that moved, sized as light furniture in the far region
