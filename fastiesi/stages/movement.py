@@ -668,18 +668,18 @@ def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post
         if split is None or float(np.hypot(*split.shift)) <= mv.moved_min_displacement_px:
             whole.append(c)
             continue
-        static = _parts(split.static, (x, y), frames, cfg)
+        static = _split_pieces(split.static, (x, y), frames, cfg)
         if not static:  # what stayed is no object (a floor patch, a seam): the blob moved whole
             whole.append(c)
             continue
         # What stayed is a wall feature, as a candidate would be (a window a cabinet stood before).
         held += [replace(p, high=c.high, changed=False) for p in static
                  if p.object_class == "small_objects" or not frames.on_wall(p.box, cfg)]
-        moved += [(replace(p, high=c.high), split.shift) for p in _parts(split.moving, (x, y), frames, cfg)]
+        moved += [(replace(p, high=c.high), split.shift) for p in _split_pieces(split.moving, (x, y), frames, cfg)]
     return whole, held, moved
 
 
-def _parts(part: NDArray[np.bool_], origin: tuple[int, int], frames: _Frames, cfg: Config) -> list[_Candidate]:
+def _split_pieces(part: NDArray[np.bool_], origin: tuple[int, int], frames: _Frames, cfg: Config) -> list[_Candidate]:
     """The object-sized pieces of one part of a split blob (its box-sized mask, the blob's box
     at ``origin``), classed as candidates are: on the shelving, goods (:func:`_as_goods`)."""
     comps = label_components(part.astype(np.uint8) * np.uint8(255))
@@ -1168,17 +1168,17 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     diff = fill_holes(((b_post == 0) & ~shelf).astype(np.uint8) * np.uint8(255))
     diff = cv2.morphologyEx(diff, cv2.MORPH_OPEN, _K3)
     diff = cv2.morphologyEx(diff, cv2.MORPH_CLOSE, _K3)
-    new = label_components(diff)
-    inside = np.zeros(len(new.areas), bool)
-    cx = np.minimum(new.centroids[1:, 0].astype(np.intp), roi.shape[1] - 1)
-    cy = np.minimum(new.centroids[1:, 1].astype(np.intp), roi.shape[0] - 1)
+    arrived = label_components(diff)
+    inside = np.zeros(len(arrived.areas), bool)
+    cx = np.minimum(arrived.centroids[1:, 0].astype(np.intp), roi.shape[1] - 1)
+    cy = np.minimum(arrived.centroids[1:, 1].astype(np.intp), roi.shape[0] - 1)
     inside[1:] = roi[cy, cx] > 0
-    diff = np.where(inside[new.labels], diff, 0).astype(np.uint8)
+    diff = np.where(inside[arrived.labels], diff, 0).astype(np.uint8)
     units = shelving_units(shelf, regions, cfg) if units is None else units
     # What fell lies on the floor, under the shelving: a blob with a shelving unit under most of
     # its columns is goods standing out of the shelf area (a bottle toppled on a board), above
     # the floor.
-    fallen = [c for c in _blobs_of(new, regions, cfg) if inside[c.label] and not _over_shelving(c.box, units)]
+    fallen = [c for c in _blobs_of(arrived, regions, cfg) if inside[c.label] and not _over_shelving(c.box, units)]
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)

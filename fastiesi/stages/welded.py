@@ -410,13 +410,6 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
     return None if best is None else (best[1], best[2])
 
 
-def _best_place(window: NDArray[np.uint8], template: NDArray[np.uint8], tmask: NDArray[np.uint8]) -> tuple[int, int] | None:
-    """(row, col) in ``window`` of the best masked correlation of ``template`` (:func:`_scores`),
-    None when nowhere positive (:func:`_best_places`' first)."""
-    places = _best_places(window, template, tmask, 1)
-    return places[0] if places else None
-
-
 def _changed_under(changed: NDArray[np.uint8] | None, tmask: NDArray[np.uint8],
                    score: NDArray[np.float32]) -> NDArray[np.float32]:
     """``score`` with -1 wherever fewer than half the template's mask pixels lie on ``changed``

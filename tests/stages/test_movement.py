@@ -519,7 +519,7 @@ class TestPartsChanged:
     """Parts of a blob present in its own frame's mask and not in the other's (_parts_changed)."""
 
     @staticmethod
-    def _parts(other_inside: int) -> list:
+    def _split_pieces(other_inside: int) -> list:
         from types import SimpleNamespace
 
         from fastiesi.stages.movement import _Candidate, _parts_changed
@@ -540,10 +540,10 @@ class TestPartsChanged:
     def test_patch_of_wall_whose_light_changed_did_not_arrive(self):
         # Light alone changed it (a faint ramp turned the other way): its correlation over
         # noise is low, but nearly every pixel is within half the change level.
-        assert self._parts(150) == []
+        assert self._split_pieces(150) == []
 
     def test_furniture_sized_part_that_arrived_is_found(self):
-        (part,) = self._parts(60)
+        (part,) = self._split_pieces(60)
         assert part.object_class == "heavy_furniture" and part.box == (300, 220, 200, 200)
 
 
@@ -704,7 +704,7 @@ class TestHighPath:
         # The part of a welded blob that moved, sized as light furniture in the far region
         # (40x45): goods when it stood on the shelving units (they go on under it), light
         # furniture when the frames have no shelving.
-        from fastiesi.stages.movement import _Frames, _parts
+        from fastiesi.stages.movement import _Frames, _split_pieces
 
         img = np.zeros((600, 800), np.uint8)
         frame = segment_objects(img)
@@ -713,8 +713,8 @@ class TestHighPath:
         units = np.zeros(img.shape, bool)
         units[40:300, 40:760] = True
         regions = DepthRegions(img.shape)
-        plain = _parts(part, (300, 100), _Frames(frame, frame, img, img, regions), DEFAULT_CONFIG)
-        shelved = _parts(part, (300, 100), _Frames(frame, frame, img, img, regions, units), DEFAULT_CONFIG)
+        plain = _split_pieces(part, (300, 100), _Frames(frame, frame, img, img, regions), DEFAULT_CONFIG)
+        shelved = _split_pieces(part, (300, 100), _Frames(frame, frame, img, img, regions, units), DEFAULT_CONFIG)
         assert [(p.object_class, p.box) for p in plain] == [("light_furniture", (310, 105, 40, 45))]
         assert [(p.object_class, p.box) for p in shelved] == [("small_objects", (310, 105, 40, 45))]
 

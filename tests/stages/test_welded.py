@@ -379,7 +379,7 @@ class TestFindTurnedOrigin:
     def test_coarse_to_fine_search_finds_the_full_scale_peak(self, seed):
         # A textured 30x24 patch cut from a smooth random frame is found where it was cut, as
         # the full-scale search finds it.
-        from fastiesi.stages.welded import _best_place, _scores
+        from fastiesi.stages.welded import _best_places, _scores
 
         rng = np.random.default_rng(seed)
         frame = cv2.GaussianBlur((rng.random((240, 200)) * 255).astype(np.uint8), (0, 0), 2.0)
@@ -388,7 +388,14 @@ class TestFindTurnedOrigin:
         tmask = np.ones(template.shape, np.uint8)
         full = _scores(frame, template, tmask, None)
         assert np.unravel_index(int(np.argmax(full)), full.shape) == (y, x)
-        assert _best_place(frame, template, tmask) == (y, x)
+        assert _best_places(frame, template, tmask, 4)[0] == (y, x)
+        # Only places where at least half the template's pixels changed: there first, and the
+        # others within half the template of it.
+        changed = np.zeros(frame.shape, np.uint8)
+        changed[y:y + 24, x:x + 30] = 1
+        places = _best_places(frame, template, tmask, 4, changed)
+        assert places[0] == (y, x)
+        assert all(abs(py - y) <= 12 and abs(px - x) <= 15 for py, px in places)
 
     def test_bad_input(self):
         pre = TestFindGone._floor(self)
