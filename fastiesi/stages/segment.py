@@ -20,7 +20,7 @@ from ..config import DEFAULT_CONFIG, Config
 from ..errors import InputError
 from .boards import horizontal_lines
 from .components import Components, label_components, screen_components
-from .depth import DepthRegions
+from .depth import DepthRegions, object_placement
 from .edges import multiscale_canny
 from .morphology import (
     close,
@@ -253,14 +253,19 @@ def _unfill_rooms(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], found: C
                   high_mask: NDArray[np.bool_] | None = None) -> NDArray[np.uint8]:
     """``solid`` with each mass too large to be any object where it stands (a ``found``
     component, as the finish labelled it, over Table 1's largest heavy-furniture area in the
-    depth region of its lowest point) rebuilt from its own edges: every hole of its outlines
+    depth region the classification gives it, :func:`_over_heavy_cap_as_placed`) rebuilt from
+    its own edges: every hole of its outlines
     (closed by the nested morphology's middle kernel) filled but the largest. Room lines (the
     ceiling, the wall corners, where wall and floor meet) can close round a whole wall, and hole
     filling then makes one mass of the wall and everything on it or before it (the window, a
     wardrobe); the wall is the largest hole, the objects the others. Shelving (``high_mask``,
     4.3) is left as it is: goods crowd its cells, and its own variant of the segmentation
     handles them. Returns ``solid`` itself when nothing is rebuilt."""
-    big = _over_heavy_cap(found, np.arange(1, len(found.areas)), DepthRegions(solid.shape, config=cfg.depth), cfg)
+    # In the region the classification will give it: a wall closed by the room's lines and
+    # reaching past the far region's arc is over the far cap, where its centroid lies, though
+    # under the central one, where its lowest point is; classed as no object, it would take
+    # what stands before it along.
+    big = _over_heavy_cap_as_placed(found, DepthRegions(solid.shape, config=cfg.depth), cfg)
     if not big:
         return solid
     k = cfg.movement.morphology_kernels[len(cfg.movement.morphology_kernels) // 2]
@@ -302,6 +307,22 @@ def _over_heavy_cap(comps: Components, labels: NDArray[np.intp], regions: DepthR
     smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
     return [int(i) for i in labels[comps.areas[labels] > smallest_cap]
             if larger_than_any_object(float(comps.areas[i]), tuple(int(v) for v in comps.boxes[i]), regions, cfg)]  # type: ignore[arg-type]
+
+
+def _over_heavy_cap_as_placed(comps: Components, regions: DepthRegions, cfg: Config) -> list[int]:
+    """The components larger than Table 1's largest heavy furniture in the region the
+    classification gives them (:func:`.depth.object_placement`: a mass across two regions takes
+    its centroid's), which then classes them as no object at all."""
+    smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
+    out = []
+    for i in np.flatnonzero(comps.areas > smallest_cap):
+        if i == 0:
+            continue
+        mask, offset = comps.mask(int(i))
+        region = object_placement(mask, regions, offset=offset).region
+        if comps.areas[i] > cfg.classify.for_region(region).heavy_furniture.hi:
+            out.append(int(i))
+    return out
 
 
 def oversized_masses(objects: FrameObjects, regions: DepthRegions, *, config: Config | None = None) -> list[int]:
