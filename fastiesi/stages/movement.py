@@ -229,11 +229,13 @@ def box_ncc(pre: NDArray[np.uint8], post: NDArray[np.uint8], box: tuple[int, int
 
 def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint8], post: NDArray[np.uint8],
                 high_mask: NDArray[np.bool_], cfg: Config, exclude: NDArray[np.bool_] | None,
-                shelving: NDArray[np.bool_] | None, frames: _Frames, *, post_side: bool = False) -> list[_Candidate]:
+                frames: _Frames, *, post_side: bool = False) -> list[_Candidate]:
     """The objects of one frame (``post_side``: the post one) to track: classed (3.1, Table 1),
     less those under a removed person and the wall features (judged in both frames,
-    :meth:`_Frames.on_wall`), each marked changed or not."""
+    :meth:`_Frames.on_wall`), each marked changed or not; on the shelving (``frames.units``),
+    goods where they are."""
     comps = frame.components
+    shelving = frames.units
     out = []
     for lab, cls, region, m in _classified(frame, regions, cfg):
         box = tuple(int(v) for v in comps.boxes[lab])
@@ -1092,11 +1094,14 @@ def _blobs(mask: NDArray[np.uint8], regions: DepthRegions, cfg: Config,
 
 
 def _blobs_of(comps: Components, regions: DepthRegions, cfg: Config,
-              offset: tuple[int, int] = (0, 0)) -> list[_Candidate]:
-    """:func:`_blobs` of an already labelled mask (candidates keep the component labels)."""
+              offset: tuple[int, int] = (0, 0), among: NDArray[np.bool_] | None = None) -> list[_Candidate]:
+    """:func:`_blobs` of an already labelled mask (candidates keep the component labels), of the
+    labels ``among`` marks only when given (a bool per label)."""
     mv = cfg.movement
     keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,
                              line_elongation=mv.line_elongation)
+    if among is not None:
+        keep = keep & among
     out = []
     ox, oy = offset
     for lab in np.nonzero(keep)[0]:
@@ -1178,7 +1183,7 @@ def high_changes(pre_edges: NDArray[np.uint8], post_edges: NDArray[np.uint8], pr
     # What fell lies on the floor, under the shelving: a blob with a shelving unit under most of
     # its columns is goods standing out of the shelf area (a bottle toppled on a board), above
     # the floor.
-    fallen = [c for c in _blobs_of(arrived, regions, cfg) if inside[c.label] and not _over_shelving(c.box, units)]
+    fallen = [c for c in _blobs_of(arrived, regions, cfg, among=inside) if not _over_shelving(c.box, units)]
     sal = cv2.absdiff(pre_saliency, post_saliency)
     moving = np.where(sal > cfg.movement.saliency_diff_binarize, 255, 0).astype(np.uint8) & roi
     moving = cv2.erode(moving, _K3)
@@ -1328,8 +1333,8 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
         shelf = shelf_area(pre_objects.edges, config=cfg) if high_mask.any() else None
         units = shelving_units(shelf, regions, cfg) if shelf is not None else None
     frames = _Frames(pre_objects, post_objects, pre_gray, post_gray, regions, units)
-    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames)
-    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, units, frames,
+    pre_c = _candidates(pre_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, frames)
+    post_c = _candidates(post_objects, regions, pre_gray, post_gray, high_mask, cfg, exclude, frames,
                          post_side=True)
     pre_c, post_c = _unmatched_changed(pre_c, post_c, cfg), _unmatched_changed(post_c, pre_c, cfg)
     objects = _low_path([c for c in pre_c if not c.high], [c for c in post_c if not c.high], cfg,

@@ -312,7 +312,9 @@ def _over_heavy_cap(comps: Components, labels: NDArray[np.intp], regions: DepthR
 def _over_heavy_cap_as_placed(comps: Components, regions: DepthRegions, cfg: Config) -> list[int]:
     """The components larger than Table 1's largest heavy furniture in the region the
     classification gives them (:func:`.depth.object_placement`: a mass across two regions takes
-    its centroid's), which then classes them as no object at all."""
+    its centroid's), which then classes them as no object at all: what :func:`_unfill_rooms`
+    rebuilds. :func:`oversized_masses` keeps :func:`_over_heavy_cap`'s lowest point: a shelving
+    unit is judged where it stands (tested by the crop's origin moving its foot near)."""
     smallest_cap = min(cfg.classify.for_region(r).heavy_furniture.hi for r in ("far", "central", "near"))
     out = []
     for i in np.flatnonzero(comps.areas > smallest_cap):

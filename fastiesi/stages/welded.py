@@ -383,22 +383,22 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
     H, W = own.shape
     left, up, right, down = reach
     best: tuple[float, tuple[int, int, int, int], NDArray[np.bool_]] | None = None
+    wx0, wy0 = max(0, x - left), max(0, y - up)
+    wx1, wy1 = min(W, x + w + right), min(H, y + h + down)
+    if wx1 - wx0 < h or wy1 - wy0 < w:  # a quarter turn swaps the sides
+        return None
+    window = other[wy0:wy1, wx0:wx1]
+    changed = (cv2.absdiff(window, own[wy0:wy1, wx0:wx1]) > level).astype(np.uint8)
     for k in (1, 3):
         # Its own pixels only: the ring round it shows where it landed, not where it stood.
         template = np.ascontiguousarray(np.rot90(own[y:y + h, x:x + w], k))
-        turned = np.ascontiguousarray(np.rot90(mask, k))  # (w, h): a quarter turn swaps the sides
-        wx0, wy0 = max(0, x - left), max(0, y - up)
-        wx1, wy1 = min(W, x + w + right), min(H, y + h + down)
-        if wx1 - wx0 < h or wy1 - wy0 < w:
-            continue
+        turned = np.ascontiguousarray(np.rot90(mask, k))  # (w, h)
         sel = inside_of(turned)
         if not sel.any() or is_plain(template[sel]):
             continue
         # The best few places: the best of all can be one where its look still stands (a plain
         # patch of wall, a twin), which the tests below refuse.
-        changed = (cv2.absdiff(other[wy0:wy1, wx0:wx1], own[wy0:wy1, wx0:wx1]) > level).astype(np.uint8)
-        for py, px in _best_places(other[wy0:wy1, wx0:wx1], template, turned.astype(np.uint8), _TURNED_PLACES,
-                                   changed):
+        for py, px in _best_places(window, template, turned.astype(np.uint8), _TURNED_PLACES, changed):
             ox, oy = wx0 + px, wy0 + py
             there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
             v = ncc(template[sel], there[sel])

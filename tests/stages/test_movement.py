@@ -757,10 +757,10 @@ class TestHighPath:
         cv2.rectangle(img, (300, 60), (339, 104), 40, -1)
         frame = segment_objects(img)
         regions = DepthRegions(img.shape)
-        frames = _Frames(frame, frame, img, img, regions)
         low = np.zeros(img.shape, bool)
         for units, cls in ((np.ones(img.shape, bool), "small_objects"), (None, "light_furniture")):
-            cands = _candidates(frame, regions, img, img, low, DEFAULT_CONFIG, None, units, frames)
+            frames = _Frames(frame, frame, img, img, regions, units)
+            cands = _candidates(frame, regions, img, img, low, DEFAULT_CONFIG, None, frames)
             assert [c.object_class for c in cands] == [cls]
 
     def test_furniture_before_the_shelving_keeps_its_class(self):
