@@ -596,16 +596,31 @@ def _silhouette_iou(a: NDArray[np.bool_], b: NDArray[np.bool_]) -> float:
     return int((ca & cb).sum()) / union if union else 0.0
 
 
+# An object that left or arrived keeps the unchanged pixels of its mask within 4 px of its
+# changed ones: its outline ring, which the 3x3 smoothing and JPEG blur towards what is behind
+# (twice the 5x5 opening's reach that cleans the parts).
+_OUTLINE_REACH = np.ones((9, 9), np.uint8)
+
+
 def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, own_gray: NDArray[np.uint8],
                    other_gray: NDArray[np.uint8], regions: DepthRegions, cfg: Config, first_label: int) -> list[_Candidate]:
     """Object-sized parts of a changed object that stayed in place, present in its own frame's
     mask and absent from the other's: a bottle taken off a shelf that the segmentation had
-    welded to the wall's picture frame leaves the welded blob in place, minus the bottle."""
+    welded to the wall's picture frame leaves the welded blob in place, minus the bottle.
+
+    Only what changed in place left or arrived: such a part is its changed pixels (holes filled:
+    a plain inside may match what is behind it) and what of the mask difference lies within
+    :data:`_OUTLINE_REACH` of them. A shelf board welded to the vase that fell from it, and cut
+    off with it from the other frame's mask (alone, it is a line), is still there; vase and
+    board together would be sized as light furniture."""
     if whole.label >= 1 << 20:  # a part of a blob already (no component mask of its own)
         return []
     x, y, w, h = whole.box
     m, _ = own.components.mask(whole.label)
     part = (m & ~(other.mask[y:y + h, x:x + w] > 0)).astype(np.uint8) * np.uint8(255)
+    changed = cv2.absdiff(smooth(own_gray[y:y + h, x:x + w]), smooth(other_gray[y:y + h, x:x + w]))
+    changed = (changed > cfg.movement.saliency_diff_binarize).astype(np.uint8) & part
+    part &= cv2.dilate(fill_holes(changed * np.uint8(255)), _OUTLINE_REACH)
     part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     if not part.any():
         return []
