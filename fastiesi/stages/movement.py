@@ -602,8 +602,8 @@ def _silhouette_iou(a: NDArray[np.bool_], b: NDArray[np.bool_]) -> float:
 _OUTLINE_REACH = np.ones((9, 9), np.uint8)
 
 
-def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, own_gray: NDArray[np.uint8],
-                   other_gray: NDArray[np.uint8], regions: DepthRegions, cfg: Config, first_label: int) -> list[_Candidate]:
+def _parts_changed(whole: _Candidate, frames: _Frames, cfg: Config, first_label: int, *,
+                   post_side: bool = False) -> list[_Candidate]:
     """Object-sized parts of a changed object that stayed in place, present in its own frame's
     mask and absent from the other's: a bottle taken off a shelf that the segmentation had
     welded to the wall's picture frame leaves the welded blob in place, minus the bottle.
@@ -615,11 +615,14 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     board together would be sized as light furniture."""
     if whole.label >= 1 << 20:  # a part of a blob already (no component mask of its own)
         return []
+    own, other = (frames.post, frames.pre) if post_side else (frames.pre, frames.post)
+    own_gray, other_gray = (frames.post_gray, frames.pre_gray) if post_side else (frames.pre_gray, frames.post_gray)
+    own_s, other_s = (frames.post_smooth, frames.pre_smooth) if post_side else (frames.pre_smooth, frames.post_smooth)
     x, y, w, h = whole.box
     m, _ = own.components.mask(whole.label)
     part = (m & ~(other.mask[y:y + h, x:x + w] > 0)).astype(np.uint8) * np.uint8(255)
-    changed = cv2.absdiff(smooth(own_gray[y:y + h, x:x + w]), smooth(other_gray[y:y + h, x:x + w]))
-    changed = (changed > cfg.movement.saliency_diff_binarize).astype(np.uint8) & part
+    changed = cv2.absdiff(own_s[y:y + h, x:x + w], other_s[y:y + h, x:x + w]) > cfg.movement.saliency_diff_binarize
+    changed = changed.astype(np.uint8) & part
     part &= cv2.dilate(fill_holes(changed * np.uint8(255)), _OUTLINE_REACH)
     part = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     if not part.any():
@@ -627,7 +630,7 @@ def _parts_changed(whole: _Candidate, own: FrameObjects, other: FrameObjects, ow
     out = []
     comps = label_components(part)
     labels = comps.labels
-    for c in _blobs_of(comps, regions, cfg, offset=(x, y)):
+    for c in _blobs_of(comps, frames.regions, cfg, offset=(x, y)):
         cm = labels[c.box[1] - y:c.box[1] - y + c.box[3], c.box[0] - x:c.box[0] - x + c.box[2]] == c.label
         if box_ncc(own_gray, other_gray, c.box, mask=cm) < cfg.movement.unchanged_ncc and not (
                 c.object_class in ("furniture", "heavy_furniture") and _mostly_unchanged(c.box, cm, own_gray, other_gray, cfg)):
@@ -812,14 +815,13 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     parts_gone: list[_Candidate] = []
     parts_new: list[_Candidate] = []
     if frames is not None:
-        pre_f, post_f, pre_g, post_g, regions = frames.pre, frames.post, frames.pre_gray, frames.post_gray, frames.regions
         base = 1 << 20  # part labels never collide with component labels
         for p in pre_c:
             if not p.changed or in_place(p, post_c):
-                parts_gone += _parts_changed(p, pre_f, post_f, pre_g, post_g, regions, cfg, base + len(parts_gone))
+                parts_gone += _parts_changed(p, frames, cfg, base + len(parts_gone))
         for q in post_c:
             if not q.changed or in_place(q, pre_c):
-                parts_new += _parts_changed(q, post_f, pre_f, post_g, pre_g, regions, cfg, 2 * base + len(parts_new))
+                parts_new += _parts_changed(q, frames, cfg, 2 * base + len(parts_new), post_side=True)
     # Pixels changed (light, a neighbour's shadow) but the object is still where it was, and
     # still looks like itself: unchanged. One that no longer looks like itself there (its inside
     # correlates under ``same_object_ncc`` in place) was turned or tipped over where it stood:
@@ -954,8 +956,7 @@ def _stayed_but_parts_left(c: _Candidate, frames: _Frames, cfg: Config) -> list[
     object-sized parts gone from the post mask) as the objects that moved."""
     return [_unmoved(c, "low")] + [
         TrackedObject(p.object_class, p.region, p.area, p.box, None, p.centroid, None, True, False, "low")
-        for p in _parts_changed(c, frames.pre, frames.post, frames.pre_gray, frames.post_gray, frames.regions,
-                                cfg, 3 << 20)]  # labels apart from _low_path's parts
+        for p in _parts_changed(c, frames, cfg, 3 << 20)]  # labels apart from _low_path's parts
 
 
 def _box_stayed(a: tuple[int, int, int, int], b: tuple[int, int, int, int], tolerance: float) -> bool:

@@ -523,6 +523,7 @@ class TestPartsChanged:
         from types import SimpleNamespace
 
         from fastiesi.stages.movement import _Candidate, _parts_changed
+        from fastiesi.stages.welded import smooth
 
         # A 200x200 px blob in the post frame (central: heavy-furniture-sized); the pre frame's
         # mask held none of it. In the pre frame the place shows the grey ``other_inside``.
@@ -535,7 +536,9 @@ class TestPartsChanged:
         own = SimpleNamespace(components=SimpleNamespace(mask=lambda label: (np.ones((200, 200), bool), box[:2])))
         other = SimpleNamespace(mask=np.zeros((600, 800), np.uint8))
         whole = _Candidate(1, "heavy_furniture", "central", 40000, box, (399.5, 319.5), False, False)
-        return _parts_changed(whole, own, other, post, pre, DepthRegions(pre.shape), DEFAULT_CONFIG, 1 << 21)
+        frames = SimpleNamespace(post=own, pre=other, post_gray=post, pre_gray=pre, post_smooth=smooth(post),
+                                 pre_smooth=smooth(pre), regions=DepthRegions(pre.shape))
+        return _parts_changed(whole, frames, DEFAULT_CONFIG, 1 << 21, post_side=True)
 
     def test_patch_of_wall_whose_light_changed_did_not_arrive(self):
         # Light alone changed it (a faint ramp turned the other way): its correlation over
@@ -550,6 +553,7 @@ class TestPartsChanged:
         from types import SimpleNamespace
 
         from fastiesi.stages.movement import _Candidate, _parts_changed
+        from fastiesi.stages.welded import smooth
 
         # A vase on a wall shelf (far), welded in the pre frame's mask to the board it stood on;
         # it fell. The post frame's mask lost the board too (alone, a line screen drops it), but
@@ -567,9 +571,11 @@ class TestPartsChanged:
         own = SimpleNamespace(components=SimpleNamespace(mask=lambda label: (mask, box[:2])))
         other = SimpleNamespace(mask=np.zeros((600, 800), np.uint8))
         whole = _Candidate(1, "light_furniture", "far", int(mask.sum()), box, (370.0, 130.0), True, False)
-        (part,) = _parts_changed(whole, own, other, pre, post, DepthRegions(pre.shape), DEFAULT_CONFIG, 1 << 21)
+        frames = SimpleNamespace(pre=own, post=other, pre_gray=pre, post_gray=post, pre_smooth=smooth(pre),
+                                 post_smooth=smooth(post), regions=DepthRegions(pre.shape))
+        (part,) = _parts_changed(whole, frames, DEFAULT_CONFIG, 1 << 21)
         assert part.object_class == "small_objects"
-        x, y, w, h = part.box
+        x, y, w, _ = part.box
         assert 352 <= x <= 360 and x + w <= 392 and y == 108
 
 
