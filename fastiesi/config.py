@@ -409,7 +409,9 @@ class MovementConfig:
     saliency_diff_binarize: int = _f(
         25,
         "paper 4.3: saliency difference binarised at 25; choice: the same grey-level difference "
-        "is what counts as changed when a welded blob is split by its motion (stages/welded.py)",
+        "is what counts as changed when a welded blob is split by its motion (stages/welded.py), "
+        "and a filled hole down to the wall line within it of the wall's grey is wall "
+        "(walls.wall_pieces)",
     )
     fall_length_ratio: float = _f(
         3.0,

@@ -3,7 +3,9 @@
 edges (adaptive multi-scale Canny) -> 3x3 dilation -> region-adaptive median -> nested closings
 with hole filling -> outlines open at the bottom closed -> 3x3 erosion (the paper's "refined by
 corrosion", undoing the dilation so areas are the objects' own) -> an opening that detaches thin
-lines (wall/floor seams touching an object) -> 8-connected components -> length and line screens.
+lines (wall/floor seams touching an object) -> 8-connected components -> length and line screens;
+a mass too large for any object is rebuilt from its outlines, and a filled hole that is a piece of
+wall down to the wall line (.walls.wall_pieces) is emptied, and the finish runs again.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .morphology import (
     region_kernel_sizes,
     thin_lines,
 )
+from .walls import hidden_by, room_edges, wall_pieces
 
 _K3 = np.ones((3, 3), np.uint8)
 
@@ -88,7 +91,7 @@ class FrameMasks:
 
     @classmethod
     def batch(cls, grays: Sequence[NDArray[np.uint8]], *, config: Config | None = None,
-              backend: Backend = "cpu") -> list["FrameMasks"]:
+              backend: Backend = "cpu") -> list[FrameMasks]:
         """:class:`FrameMasks` of many frames; on the GPU, frames of one size share one batched
         run of the masks (each camera's reference frame, say), which is where the device pays."""
         cfg = config or DEFAULT_CONFIG
@@ -138,8 +141,9 @@ class FrameMasks:
                                               psd_high, regions, self.config)
                 high_mask = high_mask & ~plain
             solid = np.where(high_mask, self.shelved[win], solid)
+        gray = None if self._gray is None else self._gray[win]
         return _finish(edges, np.ascontiguousarray(solid), self.config, cleaned=self._cleaned[win],
-                       high_mask=high_mask)
+                       high_mask=high_mask, gray=gray)
 
 
 def plain_objects_outside(plain: FrameObjects, psd_high: NDArray[np.bool_], regions: DepthRegions,
@@ -339,15 +343,52 @@ def oversized_masses(objects: FrameObjects, regions: DepthRegions, *, config: Co
 
 
 def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config,
-            cleaned: NDArray[np.uint8] | None = None, high_mask: NDArray[np.bool_] | None = None) -> FrameObjects:
+            cleaned: NDArray[np.uint8] | None = None, high_mask: NDArray[np.bool_] | None = None,
+            gray: NDArray[np.uint8] | None = None) -> FrameObjects:
     """Erosion, line detaching, labelling and screens: the per-crop end of the segmentation;
     with the frame's cleaned edges, a mass too large to be an object is rebuilt from them and
-    the finish run again (:func:`_unfill_rooms`; rare, so it costs nothing most of the time)."""
+    the finish run again (:func:`_unfill_rooms`; rare, so it costs nothing most of the time);
+    with the frame's grey too, the filled holes that are wall are emptied and the finish run
+    again (:func:`_open_wall_pieces`)."""
     found = _finish_once(edges, solid, cfg)
     if cleaned is None:
         return found
     rebuilt = _unfill_rooms(solid, cleaned, found.components, cfg, high_mask)
-    return found if rebuilt is solid else _finish_once(edges, rebuilt, cfg)
+    if rebuilt is not solid:
+        found = _finish_once(edges, rebuilt, cfg)
+    if gray is not None:
+        opened = _open_wall_pieces(rebuilt, cleaned, edges, gray, found, cfg, high_mask)
+        if opened is not rebuilt:
+            found = _finish_once(edges, opened, cfg)
+    return found
+
+
+def _open_wall_pieces(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], edges: NDArray[np.uint8],
+                      gray: NDArray[np.uint8], found: FrameObjects, cfg: Config,
+                      high_mask: NDArray[np.bool_] | None = None) -> NDArray[np.uint8]:
+    """``solid`` with the filled holes that are wall (:func:`.walls.wall_pieces`) emptied, with
+    the movement constants: holes closed by the nested morphology's middle kernel, the room's
+    lines read past the objects' bodies (a line's width, 4.2.3, opened away), strips a line's
+    width wide, wall and floor apart by half the change level (as :func:`.movement._wall_row`
+    reads them), the piece's grey within the change level of the wall's (4.3), its bottom on the
+    line within the foot tolerance (twice the jitter) and the outline's 3x3 dilation and erosion
+    (2 px). Shelving (``high_mask``) is left to its own variant. Returns ``solid`` itself when
+    nothing is emptied."""
+    mv = cfg.movement
+    k = mv.max_line_width_px
+    bodies = cv2.morphologyEx(found.mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    kernel = mv.morphology_kernels[len(mv.morphology_kernels) // 2]
+    interiors = found.mask > 0
+    if high_mask is not None:
+        interiors &= ~high_mask
+    holes = interiors & (close(cleaned, kernel) == 0)
+    pieces = wall_pieces(gray, holes, found.components, found.labels, room_edges(edges, bodies), hidden_by(bodies),
+                         min_area=cfg.classify.smallest_object_area, strip=k, step=mv.saliency_diff_binarize // 2,
+                         fill=mv.wall_line_fill, same_grey=mv.saliency_diff_binarize,
+                         foot=int(2 * mv.moved_min_displacement_px) + 2)
+    if not pieces.any():
+        return solid
+    return np.where(cv2.dilate(pieces.astype(np.uint8), _K3) > 0, np.uint8(0), solid)
 
 
 def _finish_once(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from .components import Components
 
 _NEAR = np.ones((5, 5), np.uint8)  # an object's outline lies within 2 px of its mask
 READ_BELOW = 2.0  # the wall line is read down to twice an object's height under it
@@ -301,3 +302,88 @@ def line_runs_through(edges: NDArray[np.uint8], mask: NDArray[np.bool_], box: tu
         if float(near[cols].mean()) >= fill:
             return t
     return None
+
+
+_OUTLINE = 2  # an interior stops this far inside its outline (the edges' 3x3 dilation and erosion)
+
+
+def wall_pieces(gray: NDArray[np.uint8], holes: NDArray[np.bool_], objects: Components, labels: list[int],
+                lines: NDArray[np.uint8], hidden: NDArray[np.bool_], *, min_area: int, strip: int, step: float,
+                fill: float, same_grey: float, foot: int) -> NDArray[np.bool_]:
+    """The filled holes of the objects that are pieces of wall, not object interiors.
+
+    Room lines close round a stretch of wall as objects do (the wall under a wall shelf, between
+    the room's corner and a cabinet; the strip between a cabinet and a door), and hole filling
+    welds the wall piece and everything round it into one mass, too large for any of them (a
+    cabinet and a door read as heavy furniture). A piece of wall reaches down to the line where
+    the wall meets the floor and shows the wall's surface; an object standing before the wall
+    ends below that line (it stands on the floor, in front), and a door or a window is wall too.
+
+    A hole is a piece of wall when its object (a mass of two or more holes of ``min_area`` px at
+    least: a lone piece of wall is screened as a wall feature) has the wall line beside it
+    (:func:`wall_line_row`), the hole's bottom lies on that line (from ``foot`` rows above it to
+    :data:`_OUTLINE` rows below), and its median grey is within ``same_grey`` of the wall's: the
+    band a ``strip`` high just above the line beside the object (``2 * strip`` wide each side), or
+    the band over the object above the hole (where the light falls alike), read where no object
+    stands (``hidden``).
+
+    Parameters
+    ----------
+    gray : (H, W) uint8
+        The frame.
+    holes : (H, W) bool
+        The objects' filled interiors (their pixels inside their closed outlines).
+    objects : Components
+        The frame's components; ``labels`` those that are objects.
+    lines, hidden : (H, W)
+        :func:`room_edges` and :func:`hidden_by` of the frame.
+    min_area, strip, step, fill : as above and :func:`wall_line_row`.
+    same_grey : float
+    foot : int
+    """
+    if holes.shape != gray.shape or objects.labels.shape != gray.shape:
+        raise InputError(f"holes {holes.shape} and labels {objects.labels.shape} must match the frame's {gray.shape}")
+    out = np.zeros(gray.shape, bool)
+    n, hole_labels, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), connectivity=4)
+    big = [j for j in range(1, n) if stats[j, cv2.CC_STAT_AREA] >= min_area]
+    if len(big) < 2:
+        return out
+    owned: dict[int, list[int]] = {}
+    for j in big:
+        x, y, w, h = (int(v) for v in stats[j, :4])
+        at = np.argmax(hole_labels[y:y + h, x:x + w] == j)
+        owned.setdefault(int(objects.labels[y + at // w, x + at % w]), []).append(j)
+    is_object = set(labels)
+    for i, mine in owned.items():
+        if i not in is_object or len(mine) < 2:
+            continue
+        box = tuple(int(v) for v in objects.boxes[i])
+        row = wall_line_row(gray, lines, box, strip=strip, step=step, fill=fill, hidden=hidden)  # type: ignore[arg-type]
+        if row is None:
+            continue
+        x, y, w, h = box
+        beside = [_free_median(gray, hidden, row - _OUTLINE - strip, row - _OUTLINE, a, b)
+                  for a, b in ((x - 2 * strip, x - _OUTLINE), (x + w + _OUTLINE, x + w + 2 * strip))]
+        for j in mine:
+            hx, hy, hw, hh = (int(v) for v in stats[j, :4])
+            if not row - foot <= hy + hh <= row + _OUTLINE:
+                continue
+            piece = hole_labels[hy:hy + hh, hx:hx + hw] == j
+            inside = float(np.median(gray[hy:hy + hh, hx:hx + hw][piece]))
+            above = _free_median(gray, hidden, y - 2 * strip, y - _OUTLINE, hx, hx + hw)
+            walls = [v for v in (*beside, above) if v is not None]
+            if any(abs(inside - v) <= same_grey for v in walls):
+                out[hy:hy + hh, hx:hx + hw] |= piece
+    return out
+
+
+def _free_median(gray: NDArray[np.uint8], hidden: NDArray[np.bool_], y0: int, y1: int, x0: int, x1: int,
+                 ) -> float | None:
+    """The median grey of rows y0..y1-1, columns x0..x1-1 (clipped to the frame) where no object
+    stands, or None where fewer than a 3 x 3 patch's worth of pixels show."""
+    h, w = gray.shape
+    y0, y1, x0, x1 = max(0, y0), min(h, y1), max(0, x0), min(w, x1)
+    if y1 <= y0 or x1 <= x0:
+        return None
+    free = ~hidden[y0:y1, x0:x1]
+    return float(np.median(gray[y0:y1, x0:x1][free])) if int(free.sum()) >= 9 else None

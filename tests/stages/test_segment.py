@@ -127,6 +127,40 @@ class TestUnfillRooms:
         assert near(sorted(_boxes(_wall_scene(closed=True))), sorted(_boxes(_wall_scene(closed=False))))
 
 
+
+def _cabinet_shelf_door(cabinet_foot: int = 214) -> np.ndarray:
+    """A 400x300 frame: wall (190) above the line at y 200, floor (120) below; a dark cabinet
+    (x 120..199) standing on the floor (its foot at ``cabinet_foot``), a door (x 230..279) whose
+    foot is on the line, and a wall shelf over both: the strip of wall between them (x 200..229) is
+    closed all round, by the shelf, the two and the wall line."""
+    rng = np.random.default_rng(0)
+    img = np.full((300, 400), 190.0)
+    img[200:] = 120
+    cv2.rectangle(img, (230, 80), (279, 199), 80, -1)
+    cv2.rectangle(img, (120, 130), (199, cabinet_foot), 40, -1)
+    cv2.rectangle(img, (110, 122), (290, 128), 50, -1)
+    return np.clip(img + rng.normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+
+
+class TestOpenWallPieces:
+    def test_the_wall_strip_between_a_cabinet_and_a_door_welds_nothing(self):
+        # Filled, the strip made one mass of cabinet, shelf, strip and door (16,000 px: heavy
+        # furniture where it stands). A piece of wall down to the wall line is emptied: the door
+        # and the cabinet (with the shelf on it) come out apart.
+        boxes = _boxes(_cabinet_shelf_door())
+        assert not any(x < 200 and x + w > 230 for x, _, w, _ in boxes)  # none spans the strip
+        assert any(abs(x - 120) <= 4 and abs(y + h - 215) <= 4 for x, y, w, h in boxes)  # the cabinet
+        assert any(abs(x - 230) <= 4 and abs(y - 80) <= 4 for x, y, w, h in boxes)  # the door
+
+    def test_a_face_in_front_of_the_line_stays_filled(self):
+        # The same scene with the cabinet's own face filled: its foot, 14 px under the wall line,
+        # is in front of the wall, so its interior is an object's whatever its grey.
+        masks = FrameMasks(_cabinet_shelf_door())
+        objects = masks.objects()
+        assert objects.mask[150:200, 140:180].all()  # the cabinet's interior
+        assert not objects.mask[150:195, 205:225].any()  # the strip
+
+
 def _dark_box_in_its_shadow() -> np.ndarray:
     """A dark cabinet (x 120..259, y 90..199) on a mid-grey floor before a light wall, its foot
     in a contact shadow as dark as itself that fades out over 30 px: its bottom edge is lost."""

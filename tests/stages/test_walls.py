@@ -13,7 +13,9 @@ from fastiesi.stages.walls import (
     line_runs_through,
     room_edges,
     wall_line_row,
+    wall_pieces,
 )
+from fastiesi.stages.components import label_components
 
 FLOOR_Y = 300  # the row where the wall meets the floor
 
@@ -250,3 +252,71 @@ class TestLineRunsThrough:
     def test_bad_mask_shape(self):
         with pytest.raises(InputError, match="differs from the box"):
             line_runs_through(np.zeros((50, 50), np.uint8), np.ones((5, 5), bool), (0, 0, 6, 5), 2, depth=3, fill=0.5)
+
+
+class TestWallPieces:
+    """One mass of four holes beside the wall line (FLOOR_Y): a strip of wall down to the line, a
+    cabinet's face standing on the floor in front (below the line), a door's dark face down to the
+    line, and a strip of wall ending well above the line (under a shelf)."""
+
+    STRIP = (300, 200, 30, FLOOR_Y - 200)   # wall, down to the line
+    CABINET = (200, 200, 90, 118)           # wall-grey face, its foot 18 px below the line
+    DOOR = (340, 160, 50, FLOOR_Y - 160)    # down to the line, dark
+    HIGH = (400, 200, 30, 60)               # wall, ends 40 px above the line
+
+    def _scene(self) -> tuple[np.ndarray, np.ndarray, object, np.ndarray, np.ndarray]:
+        img = _room()
+        cx, cy, cw, ch = self.CABINET
+        img[cy:cy + ch, cx:cx + cw] = 185  # the wall's grey within the change level, yet an object
+        dx, dy, dw, dh = self.DOOR
+        img[dy:dy + dh, dx:dx + dw] = 70
+        holes = np.zeros(img.shape, bool)
+        for x, y, w, h in (self.STRIP, self.CABINET, self.DOOR, self.HIGH):
+            holes[y:y + h, x:x + w] = True
+        mass = np.zeros(img.shape, np.uint8)
+        mass[150:FLOOR_Y + 20, 195:435] = 255  # the outlines round the holes
+        mass[FLOOR_Y - 2:FLOOR_Y + 20, 295:435] = 0  # but below the line beside the cabinet
+        objects = label_components(mass)
+        edges = cv2.Canny(cv2.GaussianBlur(img, (0, 0), 1.4), 20, 50)
+        return img, holes, objects, room_edges(edges, mass), hidden_by(mass)
+
+    def _pieces(self, **kw: float) -> np.ndarray:
+        img, holes, objects, lines, hidden = self._scene()
+        args = dict(min_area=100, strip=13, step=12, fill=0.7, same_grey=25, foot=8)
+        args.update(kw)
+        return wall_pieces(img, holes, objects, [1], lines, hidden, **args)  # type: ignore[arg-type]
+
+    def test_only_the_wall_strip_down_to_the_line(self) -> None:
+        pieces = self._pieces()
+        x, y, w, h = self.STRIP
+        assert pieces[y:y + h, x:x + w].all()
+        assert int(pieces.sum()) == w * h  # not the cabinet (in front), the door (dark), the high strip
+
+    def test_not_an_object(self) -> None:
+        img, holes, objects, lines, hidden = self._scene()
+        pieces = wall_pieces(img, holes, objects, [], lines, hidden, min_area=100, strip=13, step=12, fill=0.7,
+                             same_grey=25, foot=8)
+        assert not pieces.any()
+
+    def test_a_lone_hole_is_left(self) -> None:
+        # Only the strip is a hole: a lone piece of wall is a wall feature's business.
+        img, holes, objects, lines, hidden = self._scene()
+        x, y, w, h = self.STRIP
+        lone = np.zeros_like(holes)
+        lone[y:y + h, x:x + w] = True
+        assert not wall_pieces(img, lone, objects, [1], lines, hidden, min_area=100, strip=13, step=12,
+                               fill=0.7, same_grey=25, foot=8).any()
+
+    def test_a_face_unlike_the_wall_is_kept(self) -> None:
+        # The same strip, painted 40 levels off the wall: a face (a box's side), over the change level.
+        img, holes, objects, lines, hidden = self._scene()
+        x, y, w, h = self.STRIP
+        img[y:y + h, x:x + w] = 150
+        assert not wall_pieces(img, holes, objects, [1], lines, hidden, min_area=100, strip=13, step=12,
+                               fill=0.7, same_grey=25, foot=8).any()
+
+    def test_shape_mismatch(self) -> None:
+        img, holes, objects, lines, hidden = self._scene()
+        with pytest.raises(InputError, match="must match the frame"):
+            wall_pieces(img, holes[:-1], objects, [1], lines, hidden, min_area=100, strip=13, step=12,
+                        fill=0.7, same_grey=25, foot=8)
