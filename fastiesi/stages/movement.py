@@ -60,7 +60,7 @@ from .depth import DepthRegions, inherit_from_tall, object_placement
 from .edges import edge_density, histogram_kmeans
 from .morphology import fill_holes
 from .segment import FrameObjects, larger_than_any_object
-from .walls import READ_BELOW, hidden_by, line_runs_through, room_edges, wall_line_row
+from .walls import READ_BELOW, line_runs_through, room_lines, wall_line_row
 from .welded import (
     best_score,
     find_gone,
@@ -321,9 +321,7 @@ def _wall_row(box: tuple[int, int, int, int], gray: NDArray[np.uint8], frame: Fr
     if not lines:
         # The room's lines are read past the objects' bodies only: a wall line or skirting board
         # that the segmentation welded to an object (thinner than a line, 4.2.3) is still a line.
-        k = cfg.movement.max_line_width_px
-        bodies = _opened(frame.mask, k)
-        lines.extend((room_edges(frame.edges, bodies), hidden_by(bodies)))
+        lines.extend(room_lines(frame.edges, frame.mask, cfg.movement.max_line_width_px))
     mv = cfg.movement
     return wall_line_row(gray, lines[0], box, strip=mv.max_line_width_px, step=mv.saliency_diff_binarize // 2,
                          fill=mv.wall_line_fill, hidden=lines[1], below=below)

@@ -33,7 +33,7 @@ from .morphology import (
     region_kernel_sizes,
     thin_lines,
 )
-from .walls import hidden_by, room_edges, wall_pieces
+from .walls import room_lines, wall_pieces
 
 _K3 = np.ones((3, 3), np.uint8)
 
@@ -376,13 +376,13 @@ def _open_wall_pieces(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], edge
     nothing is emptied."""
     mv = cfg.movement
     k = mv.max_line_width_px
-    bodies = cv2.morphologyEx(found.mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     kernel = mv.morphology_kernels[len(mv.morphology_kernels) // 2]
     interiors = found.mask > 0
     if high_mask is not None:
         interiors &= ~high_mask
     holes = interiors & (close(cleaned, kernel) == 0)
-    pieces = wall_pieces(gray, holes, found.components, found.labels, room_edges(edges, bodies), hidden_by(bodies),
+    lines, hidden = room_lines(edges, found.mask, k)
+    pieces = wall_pieces(gray, holes, found.components, found.labels, lines, hidden,
                          min_area=cfg.classify.smallest_object_area, strip=k, step=mv.saliency_diff_binarize // 2,
                          fill=mv.wall_line_fill, same_grey=mv.saliency_diff_binarize,
                          foot=int(2 * mv.moved_min_displacement_px) + 2)

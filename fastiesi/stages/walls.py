@@ -53,6 +53,16 @@ def room_edges(edges: NDArray[np.uint8], objects: NDArray[np.uint8]) -> NDArray[
     return np.where(hidden_by(objects), np.uint8(0), edges)
 
 
+def room_lines(edges: NDArray[np.uint8], objects: NDArray[np.uint8], body: int,
+               ) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    """:func:`room_edges` and :func:`hidden_by` read past the objects' bodies: the object mask
+    opened by a ``body`` x ``body`` square first (nothing beyond the frame), so that a wall line or
+    skirting board the segmentation welded to an object (thinner than a line) is still a line."""
+    bodies = cv2.morphologyEx(objects, cv2.MORPH_OPEN, np.ones((body, body), np.uint8),
+                              borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return room_edges(edges, bodies), hidden_by(bodies)
+
+
 def hidden_by(objects: NDArray[np.uint8]) -> NDArray[np.bool_]:
     """Where the objects of a 0/255 object mask stand, with their outlines (within 2 px): where
     :func:`room_edges` holds no room line, whatever the room has there."""
