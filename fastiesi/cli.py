@@ -279,18 +279,34 @@ def eval_(
     people: Annotated[int, typer.Option(min=0, help="Room pairs with people walking through, per intensity "
                                                     "(assessed with the built-in people remover).")] = 2,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Processes (default: every core).")] = None,
-    first_seed: Annotated[int, typer.Option(min=0, help="First scene seed: 0 is the development set; a "
-                                                        "seed range never looked at measures unseen scenes.")] = 0,
+    first_seed: Annotated[list[int], typer.Option(min=0, help="First scene seed: 0 is the development set; a "
+                                                              "seed range never looked at measures unseen scenes. "
+                                                              "Repeat it for several sets in one run.")] = [0],  # noqa: B006
+    compare: Annotated[Optional[Path], typer.Option(help="An earlier result file of the same cases: print the "
+                                                         "pairs whose rating changed and both sets' totals.")] = None,
 ) -> None:
     """Score the engine on rendered scenes with known truth (exact / within one degree)."""
-    from .evaluate import cases, evaluate, format_table, write_result
+    from .evaluate import cases, check_result, compare_results, evaluate, format_comparison, format_table, write_result
 
-    selected = cases(rooms, stores, people, first_seed=first_seed)
+    base = None
+    if compare is not None:  # read first: a bad file fails before minutes of rendering
+        try:
+            base = json.loads(compare.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InputError(f"{compare}: cannot read an eval result to compare with "
+                             f"({type(e).__name__}: {e})") from None
+        try:
+            check_result(base, "earlier")
+        except InputError as e:
+            raise InputError(f"{compare}: {e}") from None
+    selected = [c for s in dict.fromkeys(first_seed) for c in cases(rooms, stores, people, first_seed=s)]
     typer.echo(f"evaluating {len(selected)} rendered pairs ...")
     outcomes, summary = evaluate(selected, workers=workers)
     write_result(outcomes, summary, out)
     typer.echo(format_table(summary))
     typer.echo(f"result: {out}")
+    if base is not None:
+        typer.echo(format_comparison(compare_results(base, json.loads(out.read_text(encoding="utf-8")))))
 
 
 @app.command()

@@ -147,6 +147,80 @@ def write_result(outcomes: list[Outcome], summary: dict[str, Any], path: Path) -
     return path
 
 
+def _case_key(case: dict[str, Any]) -> tuple[Any, ...]:
+    return (case["layout"], case["intensity"], case["seed"], tuple(case["people"]))
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    def l1(a: str, b: str) -> int:
+        return sum(abs(x - y) for r in rows for x, y in zip(r[a], r[b]))
+
+    return {"pairs": len(rows),
+            "exact": sum(r["got_intensity"] == r["truth_intensity"] for r in rows),
+            "within_one": sum(r["got_intensity"] is not None and abs(r["got_intensity"] - r["truth_intensity"]) <= 1
+                              for r in rows),
+            "moved_l1": l1("got_moved", "truth_moved"), "total_l1": l1("got_total", "truth_total")}
+
+
+_ROW_FIELDS = ("case", "truth_intensity", "got_intensity", "truth_moved", "got_moved", "truth_total", "got_total")
+
+
+def check_result(result: Any, name: str = "result") -> None:
+    """Raise :class:`InputError` unless ``result`` reads as a file :func:`write_result` wrote."""
+    if not isinstance(result, dict) or not isinstance(result.get("pairs"), list):
+        raise InputError(f"the {name} result has no 'pairs' list: not a file written by fastiesi eval")
+    for row in result["pairs"]:
+        missing = [f for f in _ROW_FIELDS if not isinstance(row, dict) or f not in row]
+        if missing or not isinstance(row["case"], dict) or any(
+                k not in row["case"] for k in ("layout", "intensity", "seed", "people")):
+            raise InputError(f"the {name} result has a pair without {', '.join(missing) or 'its case fields'}: "
+                             "not a file written by fastiesi eval")
+
+
+def compare_results(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Two result files (:func:`write_result`) of the same cases side by side: the totals of the
+    pairs both hold (exact, within one, L1 of the moved and total counts), the pairs whose rating
+    changed (``fixed``: now exact, was not; ``broke``: was exact, is not; ``moved``: wrong both
+    times, another degree) and the pairs only one of them holds. A change to the engine is judged
+    on a set as a whole: a fix in one pair often costs another."""
+    check_result(base, "base")
+    check_result(new, "new")
+    a = {_case_key(r["case"]): r for r in base["pairs"]}
+    b = {_case_key(r["case"]): r for r in new["pairs"]}
+    both = [k for k in a if k in b]
+    changes: dict[str, list[dict[str, Any]]] = {"fixed": [], "broke": [], "moved": []}
+    for k in both:
+        ra, rb = a[k], b[k]
+        if ra["got_intensity"] == rb["got_intensity"]:
+            continue
+        was, now = ra["got_intensity"] == ra["truth_intensity"], rb["got_intensity"] == rb["truth_intensity"]
+        kind = "fixed" if now and not was else "broke" if was and not now else "moved"
+        changes[kind].append({"case": rb["case"], "truth": rb["truth_intensity"], "was": ra["got_intensity"],
+                              "now": rb["got_intensity"], "moved": [ra["got_moved"], rb["got_moved"]],
+                              "total": [ra["got_total"], rb["got_total"]],
+                              "truth_moved": rb["truth_moved"], "truth_total": rb["truth_total"]})
+    return {"base": _totals([a[k] for k in both]), "new": _totals([b[k] for k in both]), **changes,
+            "only_base": [a[k]["case"] for k in a if k not in b], "only_new": [b[k]["case"] for k in b if k not in a]}
+
+
+def format_comparison(cmp: dict[str, Any]) -> str:
+    cols = ("pairs", "exact", "within_one", "moved_l1", "total_l1")
+    lines = [f"{'':<6}" + "".join(f"{c:>12}" for c in cols)]
+    for name in ("base", "new"):
+        lines.append(f"{name:<6}" + "".join(f"{cmp[name][c]:>12}" for c in cols))
+    for kind in ("fixed", "broke", "moved"):
+        for c in cmp[kind]:
+            k = c["case"]
+            who = f"{k['layout']} {k['intensity']} seed {k['seed']}" + (" people" if any(k["people"]) else "")
+            lines.append(f"{kind:<6} {who}: truth {c['truth']}, {c['was']} -> {c['now']}; moved "
+                         f"{c['moved'][0]} -> {c['moved'][1]} (truth {c['truth_moved']}), total "
+                         f"{c['total'][0]} -> {c['total'][1]} (truth {c['truth_total']})")
+    for name in ("only_base", "only_new"):
+        if cmp[name]:
+            lines.append(f"{len(cmp[name])} pairs only in the {name[5:]} result (not compared)")
+    return "\n".join(lines)
+
+
 def format_table(summary: dict[str, Any]) -> str:
     lines = [f"{'set':<10}{'pairs':>6}{'exact':>8}{'within 1':>10}   moved MAE (small, light, furn., heavy)"]
     for name in ("room", "store", "people", "all"):

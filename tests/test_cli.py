@@ -99,3 +99,61 @@ class TestOtherCommands:
         truth = json.loads((tmp_path / "truth.json").read_text())
         assert code == 0 and truth["intensity"] == 8
         assert cv2.imread(str(tmp_path / "pre.png")).shape == (600, 800, 3)
+
+
+class TestEvalCompare:
+    """``fastiesi eval --compare``: an earlier result of the same cases, pair by pair."""
+
+    @staticmethod
+    def _fake_evaluate(monkeypatch, seen: list):
+        from fastiesi import evaluate as ev
+
+        def fake(selected, *, workers=None):
+            seen.extend(selected)
+            outs = [ev.Outcome(c, c.intensity, c.intensity, "ok", (0, 0, 0, 0), (0, 0, 0, 0), (1, 1, 1, 1),
+                               (1, 1, 1, 1), 0, 0, "low", 0.1) for c in selected]
+            return outs, ev.summarize(outs)
+
+        monkeypatch.setattr(ev, "evaluate", fake)
+
+    def test_repeated_first_seeds_and_the_changed_pairs(self, cli, monkeypatch, tmp_path: Path):
+        seen: list = []
+        self._fake_evaluate(monkeypatch, seen)
+        base = tmp_path / "base.json"
+        code, _, _ = cli("eval", "--rooms", "1", "--stores", "0", "--people", "0", "--first-seed", "40",
+                         "--first-seed", "100", "--out", str(base))
+        assert code == 0 and sorted({c.seed for c in seen}) == [40, 100]
+        d = json.loads(base.read_text())
+        d["pairs"][0]["got_intensity"] += 1  # the base run got the first pair wrong
+        base.write_text(json.dumps(d))
+        code, out, err = cli("eval", "--rooms", "1", "--stores", "0", "--people", "0", "--first-seed", "40",
+                             "--first-seed", "100", "--out", str(tmp_path / "new.json"), "--compare", str(base))
+        assert code == 0 and err == ""
+        assert "fixed  room 5 seed 40: truth 5, 6 -> 5" in out and "broke" not in out
+
+    def test_unreadable_compare_file_is_named_before_any_rendering(self, cli, monkeypatch, tmp_path: Path):
+        seen: list = []
+        self._fake_evaluate(monkeypatch, seen)
+        bad = tmp_path / "bad.json"
+        bad.write_text("{not json")
+        code, _, err = cli("eval", "--rooms", "1", "--stores", "0", "--people", "0", "--compare", str(bad),
+                           "--out", str(tmp_path / "o.json"))
+        assert code == 2 and "bad.json" in err and "cannot read" in err and "Traceback" not in err
+        assert seen == []
+        code, _, err = cli("eval", "--rooms", "1", "--stores", "0", "--people", "0",
+                           "--compare", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o.json"))
+        assert code == 2 and "missing.json" in err
+
+    @pytest.mark.parametrize("content,match", [
+        ({"summary": {}}, "'pairs'"),
+        ({"pairs": [{"case": {"seed": 1}}]}, "without truth_intensity"),
+    ])
+    def test_a_json_file_that_is_no_result_is_named_before_any_rendering(self, cli, monkeypatch, tmp_path: Path,
+                                                                          content, match):
+        seen: list = []
+        self._fake_evaluate(monkeypatch, seen)
+        other = tmp_path / "other.json"
+        other.write_text(json.dumps(content))
+        code, _, err = cli("eval", "--rooms", "1", "--stores", "0", "--people", "0", "--compare", str(other),
+                           "--out", str(tmp_path / "o.json"))
+        assert code == 2 and "other.json" in err and match in err and seen == []

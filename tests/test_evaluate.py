@@ -46,6 +46,59 @@ def test_a_case_the_generator_cannot_render_is_skipped_and_named(monkeypatch):
     assert "not rendered" in format_table(summary) and summary["all"]["pairs"] == 1
 
 
+class TestCompareResults:
+    """Two result files of the same cases: what changed, pair by pair, and both sets' totals."""
+
+    @staticmethod
+    def _result(got: dict[int, int], *, seeds: tuple[int, ...] = (0, 1, 2, 3)) -> dict:
+        import json
+        from dataclasses import asdict
+
+        from fastiesi.evaluate import Case, Outcome
+
+        rows = []
+        for seed in seeds:
+            c = Case(6, seed, "store", "none", False, 0.0, 2.0, None)
+            g = got.get(seed, 6)
+            rows.append(Outcome(c, 6, g, "ok", (3, 0, 0, 0), (g - 3, 0, 0, 0), (9, 1, 1, 1), (7, 1, 1, 1),
+                                0, 0, "high", 0.1))
+        return json.loads(json.dumps({"summary": {}, "pairs": [asdict(o) for o in rows]}))
+
+    def test_fixed_broke_and_moved_pairs_are_named(self):
+        from fastiesi.evaluate import compare_results, format_comparison
+
+        base = self._result({1: 5, 2: 8})  # seed 0 right, 1 and 2 wrong, 3 right
+        new = self._result({1: 6, 2: 7, 3: 5})  # 1 fixed, 2 wrong by one less, 3 broke
+        cmp = compare_results(base, new)
+        assert [c["case"]["seed"] for c in cmp["fixed"]] == [1]
+        assert [c["case"]["seed"] for c in cmp["broke"]] == [3]
+        assert [(c["case"]["seed"], c["was"], c["now"]) for c in cmp["moved"]] == [(2, 8, 7)]
+        assert cmp["base"]["exact"] == 2 and cmp["new"]["exact"] == 2
+        assert cmp["base"]["within_one"] == 3 and cmp["new"]["within_one"] == 4
+        # moved L1: |got - 3| per pair, got - 3 moved small objects against 3 in truth
+        assert cmp["base"]["moved_l1"] == 0 + 1 + 2 + 0 and cmp["new"]["moved_l1"] == 0 + 0 + 1 + 1
+        assert cmp["base"]["total_l1"] == 4 * 2
+        text = format_comparison(cmp)
+        assert "fixed  store 6 seed 1: truth 6, 5 -> 6" in text and "broke  store 6 seed 3" in text
+
+    def test_pairs_in_one_file_only_are_counted_apart(self):
+        from fastiesi.evaluate import compare_results, format_comparison
+
+        cmp = compare_results(self._result({}, seeds=(0, 1, 2)), self._result({2: 9}, seeds=(1, 2, 3)))
+        assert cmp["base"]["pairs"] == cmp["new"]["pairs"] == 2
+        assert [c["seed"] for c in cmp["only_base"]] == [0] and [c["seed"] for c in cmp["only_new"]] == [3]
+        assert "1 pairs only in the base result" in format_comparison(cmp)
+
+    def test_a_file_that_is_no_result_is_an_input_error(self):
+        from fastiesi.errors import InputError
+        from fastiesi.evaluate import compare_results
+
+        with pytest.raises(InputError, match="base result has no 'pairs'"):
+            compare_results({"summary": {}}, self._result({}))
+        with pytest.raises(InputError, match="new result"):
+            compare_results(self._result({}), [])
+
+
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 4: the bar (95 % exact, 100 % within one) is not met yet; "
                    "see bench/results/accuracy-*.json")
