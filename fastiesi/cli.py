@@ -279,9 +279,9 @@ def eval_(
     people: Annotated[int, typer.Option(min=0, help="Room pairs with people walking through, per intensity "
                                                     "(assessed with the built-in people remover).")] = 2,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Processes (default: every core).")] = None,
-    first_seed: Annotated[list[int], typer.Option(min=0, help="First scene seed: 0 is the development set; a "
-                                                              "seed range never looked at measures unseen scenes. "
-                                                              "Repeat it for several sets in one run.")] = [0],  # noqa: B006
+    first_seed: Annotated[list[int], typer.Option(
+        min=0, help="First scene seed: 0 is the development set; a seed range never looked at measures "
+                    "unseen scenes. Repeat it for several sets in one run.")] = [0],  # noqa: B006
     compare: Annotated[Optional[Path], typer.Option(help="An earlier result file of the same cases: print the "
                                                          "pairs whose rating changed and both sets' totals.")] = None,
 ) -> None:
