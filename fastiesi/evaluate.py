@@ -102,14 +102,19 @@ def run_case(case: Case) -> Outcome | None:
                    pair.truth.total, got_t, pair.truth.falls, a.falls, a.complexity, dt)  # type: ignore[arg-type]
 
 
+def _hits(ratings: list[tuple[int | None, int]]) -> tuple[int, int]:
+    """How many (got, truth) ratings are exact and how many within one degree (None: no rating)."""
+    exact = sum(g == t for g, t in ratings)
+    within = sum(g is not None and abs(g - t) <= 1 for g, t in ratings)
+    return exact, within
+
+
 def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
     """Exact and within-one accuracy, overall and per layout and intensity; moved-count MAE."""
     def block(sel: list[Outcome]) -> dict[str, Any]:
         if not sel:
             return {"pairs": 0}
-        got = [o.got_intensity for o in sel]
-        exact = sum(g == o.truth_intensity for g, o in zip(got, sel))
-        within = sum(g is not None and abs(g - o.truth_intensity) <= 1 for g, o in zip(got, sel))
+        exact, within = _hits([(o.got_intensity, o.truth_intensity) for o in sel])
         mae = np.abs(np.array([o.got_moved for o in sel]) - np.array([o.truth_moved for o in sel])).mean(axis=0)
         return {"pairs": len(sel), "exact": exact / len(sel), "within_one": within / len(sel),
                 "moved_mae": {c: round(float(v), 3) for c, v in zip(OBJECT_CLASSES, mae)},
@@ -155,10 +160,8 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     def l1(a: str, b: str) -> int:
         return sum(abs(x - y) for r in rows for x, y in zip(r[a], r[b]))
 
-    return {"pairs": len(rows),
-            "exact": sum(r["got_intensity"] == r["truth_intensity"] for r in rows),
-            "within_one": sum(r["got_intensity"] is not None and abs(r["got_intensity"] - r["truth_intensity"]) <= 1
-                              for r in rows),
+    exact, within = _hits([(r["got_intensity"], r["truth_intensity"]) for r in rows])
+    return {"pairs": len(rows), "exact": exact, "within_one": within,
             "moved_l1": l1("got_moved", "truth_moved"), "total_l1": l1("got_total", "truth_total")}
 
 
@@ -180,7 +183,7 @@ def check_result(result: Any, name: str = "result") -> None:
 def compare_results(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Two result files (:func:`write_result`) of the same cases side by side: the totals of the
     pairs both hold (exact, within one, L1 of the moved and total counts), the pairs whose rating
-    changed (``fixed``: now exact, was not; ``broke``: was exact, is not; ``moved``: wrong both
+    changed (``fixed``: now exact, was not; ``broke``: was exact, is not; ``wrong``: wrong both
     times, another degree) and the pairs only one of them holds. A change to the engine is judged
     on a set as a whole: a fix in one pair often costs another."""
     check_result(base, "base")
@@ -188,13 +191,13 @@ def compare_results(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]
     a = {_case_key(r["case"]): r for r in base["pairs"]}
     b = {_case_key(r["case"]): r for r in new["pairs"]}
     both = [k for k in a if k in b]
-    changes: dict[str, list[dict[str, Any]]] = {"fixed": [], "broke": [], "moved": []}
+    changes: dict[str, list[dict[str, Any]]] = {"fixed": [], "broke": [], "wrong": []}
     for k in both:
         ra, rb = a[k], b[k]
         if ra["got_intensity"] == rb["got_intensity"]:
             continue
         was, now = ra["got_intensity"] == ra["truth_intensity"], rb["got_intensity"] == rb["truth_intensity"]
-        kind = "fixed" if now and not was else "broke" if was and not now else "moved"
+        kind = "fixed" if now and not was else "broke" if was and not now else "wrong"
         changes[kind].append({"case": rb["case"], "truth": rb["truth_intensity"], "was": ra["got_intensity"],
                               "now": rb["got_intensity"], "moved": [ra["got_moved"], rb["got_moved"]],
                               "total": [ra["got_total"], rb["got_total"]],
@@ -208,7 +211,7 @@ def format_comparison(cmp: dict[str, Any]) -> str:
     lines = [f"{'':<6}" + "".join(f"{c:>12}" for c in cols)]
     for name in ("base", "new"):
         lines.append(f"{name:<6}" + "".join(f"{cmp[name][c]:>12}" for c in cols))
-    for kind in ("fixed", "broke", "moved"):
+    for kind in ("fixed", "broke", "wrong"):
         for c in cmp[kind]:
             k = c["case"]
             who = f"{k['layout']} {k['intensity']} seed {k['seed']}" + (" people" if any(k["people"]) else "")

@@ -72,7 +72,7 @@ class TestCompareResults:
         cmp = compare_results(base, new)
         assert [c["case"]["seed"] for c in cmp["fixed"]] == [1]
         assert [c["case"]["seed"] for c in cmp["broke"]] == [3]
-        assert [(c["case"]["seed"], c["was"], c["now"]) for c in cmp["moved"]] == [(2, 8, 7)]
+        assert [(c["case"]["seed"], c["was"], c["now"]) for c in cmp["wrong"]] == [(2, 8, 7)]
         assert cmp["base"]["exact"] == 2 and cmp["new"]["exact"] == 2
         assert cmp["base"]["within_one"] == 3 and cmp["new"]["within_one"] == 4
         # moved L1: |got - 3| per pair, got - 3 moved small objects against 3 in truth
