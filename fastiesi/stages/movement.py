@@ -456,49 +456,48 @@ def _keypoints_in(box: tuple[int, int, int, int], kps: KeypointSets | None) -> K
 
 def _pair_nearby(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config,
                  pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> list[tuple[_Candidate, _Candidate | None]]:
-    """Greedy pairing of shifts, largest objects first: each gone object takes, among the appeared
-    ones within ``shift_pair_reach`` of its longest side, the most similar area, descriptor
-    distance (then centroid distance) deciding among areas within ``match_area_tie`` of the best.
+    """Pairing of shifts (4.2.3): a gone object and an appeared one within ``shift_pair_reach`` of
+    the gone one's longest side are the same object when their areas agree (at least
+    ``match_min_area_ratio``). Pairs are taken one at a time over all objects at once: the most
+    similar area first, and among pairs whose area ratios lie within ``match_area_tie`` of it, the
+    closest descriptors, then the shortest distance.
 
-    What is left unpaired goes to :func:`_pair_far` with the high path's leftovers (falls, long
-    slides). Pairing everything by area at once would let a small object that shifted a little be
-    given a similar-sized stranger across the room, and become a fall.
+    Pairing all objects at once, not each object in turn, keeps two look-alikes apart: of two vases
+    side by side, one shifted a little and one fell, the one that shifted takes the landing beside
+    it, and the one that fell is left for :func:`_pair_far`. What is left unpaired goes there with
+    the high path's leftovers (falls, long slides). Pairing by area without the reach would let a
+    small object that shifted a little be given a similar-sized stranger across the room, and
+    become a fall.
     """
-    free = list(appeared)
-    pairs: list[tuple[_Candidate, _Candidate | None]] = []
-    for g in sorted(gone, key=lambda c: -c.area):
+    options: list[tuple[float, int, int]] = []  # (area ratio, gone index, appeared index)
+    for i, g in enumerate(gone):
         reach = cfg.movement.shift_pair_reach * max(g.box[2], g.box[3])
-        near = [q for q in free if _distance(g.centroid, q.centroid) <= reach]
-        i = _best_partner(g.area, g.box, g.centroid, [(q.area, q.box, q.centroid) for q in near], cfg,
-                          pre_kps, post_kps)
-        if i is None:
-            pairs.append((g, None))
-            continue
-        free.remove(near[i])
-        pairs.append((g, near[i]))
-    return pairs
+        for j, q in enumerate(appeared):
+            sim = min(g.area, q.area) / max(g.area, q.area)
+            if sim >= cfg.movement.match_min_area_ratio and _distance(g.centroid, q.centroid) <= reach:
+                options.append((sim, i, j))
+    descriptors: dict[tuple[int, int], float] = {}
+
+    def descriptor(i: int, j: int) -> float:
+        if (i, j) not in descriptors:
+            descriptors[i, j] = _descriptor_distance(_keypoints_in(gone[i].box, pre_kps),
+                                                     _keypoints_in(appeared[j].box, post_kps))
+        return descriptors[i, j]
+
+    partner: dict[int, int] = {}
+    while options:
+        best = max(sim for sim, _, _ in options)
+        tied = [(i, j) for sim, i, j in options if sim >= best - cfg.movement.match_area_tie]
+        i, j = min(tied, key=lambda ij: (descriptor(*ij), _distance(gone[ij[0]].centroid, appeared[ij[1]].centroid),
+                                          -gone[ij[0]].area))
+        partner[i] = j
+        options = [o for o in options if o[1] != i and o[2] != j]
+    order = sorted(range(len(gone)), key=lambda i: -gone[i].area)
+    return [(gone[i], appeared[partner[i]] if i in partner else None) for i in order]
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(np.hypot(b[0] - a[0], b[1] - a[1]))
-
-
-def _best_partner(area: int, box: tuple[int, int, int, int], centroid: tuple[float, float],
-                  options: list[tuple[int, tuple[int, int, int, int], tuple[float, float]]], cfg: Config,
-                  pre_kps: KeypointSets | None, post_kps: KeypointSets | None) -> int | None:
-    """Index of the option (area, box, centroid) most like the object: area similarity first
-    (at least ``match_min_area_ratio``), ties by AKAZE descriptor distance, then by distance."""
-    scored = [(min(area, a) / max(area, a), i) for i, (a, _, _) in enumerate(options)]
-    scored = [(s, i) for s, i in scored if s >= cfg.movement.match_min_area_ratio]
-    if not scored:
-        return None
-    best = max(s for s, _ in scored)
-    close = [i for s, i in scored if s >= best - cfg.movement.match_area_tie]
-    if len(close) > 1:
-        own = _keypoints_in(box, pre_kps)
-        close.sort(key=lambda i: (_descriptor_distance(own, _keypoints_in(options[i][1], post_kps)),
-                                  _distance(centroid, options[i][2])))
-    return close[0]
 
 
 def _pair_far(objects: list[TrackedObject], cfg: Config, pre_kps: KeypointSets | None,

@@ -991,6 +991,55 @@ class TestFallRule:
         assert not _fell(box, c, (280.0, 72.5 + 75), DEFAULT_CONFIG)  # exactly 3 lengths: not over
 
 
+class TestPairNearby:
+    """The first pairing round (shifts, 4.2.3): over all objects at once, the most similar areas
+    first, ties by descriptors, then by distance."""
+
+    @staticmethod
+    def candidate(label: int, x: int, y: int, area: int, w: int = 30, h: int = 45):
+        from fastiesi.stages.movement import _Candidate
+
+        return _Candidate(label, "small_objects", "far", area, (x, y, w, h), (x + w / 2, y + h / 2), True, False)
+
+    def test_the_look_alike_beside_takes_its_own_shift(self):
+        # Two vases side by side on a wall shelf: the left one shifts 16 px left, the right one
+        # (a little larger: its area is nearer the shifted one's) falls to the floor. Taking the
+        # larger object first would give it the left one's new place; the nearer of the tied pair
+        # is the shift, and the one that fell is left for the far round.
+        from fastiesi.stages.movement import _pair_nearby
+
+        left, right = self.candidate(1, 389, 92, 1031), self.candidate(2, 432, 88, 1085)
+        shifted = self.candidate(3, 373, 92, 1171)
+        pairs = dict((g.label, q) for g, q in _pair_nearby([right, left], [shifted], DEFAULT_CONFIG, None, None))
+        assert pairs[1] is shifted and pairs[2] is None
+
+    def test_a_clearly_more_similar_area_wins_over_distance(self):
+        # Areas outside the tie: the partner of much the same area is taken, though further off.
+        from fastiesi.stages.movement import _pair_nearby
+
+        g = self.candidate(1, 300, 100, 1000)
+        near, far = self.candidate(2, 310, 100, 700), self.candidate(3, 360, 100, 1000)
+        ((got, partner),) = _pair_nearby([g], [near, far], DEFAULT_CONFIG, None, None)
+        assert got is g and partner is far
+
+    def test_beyond_reach_or_unlike_area_stays_unpaired(self):
+        from fastiesi.stages.movement import _pair_nearby
+
+        g = self.candidate(1, 100, 100, 1000)
+        beyond = self.candidate(2, 100 + 4 * 45, 100, 1000)  # 4 lengths away: past a shift's 3
+        unlike = self.candidate(3, 110, 100, 500)  # half the area
+        assert _pair_nearby([g], [beyond, unlike], DEFAULT_CONFIG, None, None) == [(g, None)]
+
+    def test_each_appeared_object_is_taken_once_and_order_is_largest_first(self):
+        from fastiesi.stages.movement import _pair_nearby
+
+        small, big = self.candidate(1, 100, 100, 900), self.candidate(2, 140, 100, 1000)
+        only = self.candidate(3, 120, 100, 950)
+        pairs = _pair_nearby([small, big], [only], DEFAULT_CONFIG, None, None)
+        assert [g.label for g, _ in pairs] == [2, 1]
+        assert sum(q is only for _, q in pairs) == 1
+
+
 class TestPairFar:
     """The second pairing round (falls): partners more below than aside first."""
 
