@@ -691,9 +691,19 @@ def _split_welded(cands: list[_Candidate], frames: _Frames, cfg: Config, *, post
             continue
         # What stayed is a wall feature, as a candidate would be (a window a cabinet stood before).
         held += [replace(p, high=c.high, changed=False) for p in static
-                 if p.object_class == "small_objects" or not frames.on_wall(p.box, cfg)]
+                 if p.object_class == "small_objects"
+                 or not frames.on_wall(_piece_body(p, split.static, (x, y), cfg), cfg)]
         moved += [(replace(p, high=c.high), split.shift) for p in _split_pieces(split.moving, (x, y), frames, cfg)]
     return whole, held, moved
+
+
+def _piece_body(piece: _Candidate, part: NDArray[np.bool_], origin: tuple[int, int],
+                cfg: Config) -> tuple[int, int, int, int]:
+    """The body box (:func:`_body_box`) of a piece of a split blob's ``part`` (box-sized mask at
+    ``origin``), as a candidate's wall test reads it."""
+    px, py, pw, ph = piece.box
+    ox, oy = origin
+    return _body_box(part[py - oy:py - oy + ph, px - ox:px - ox + pw], piece.box, cfg)
 
 
 def _split_pieces(part: NDArray[np.bool_], origin: tuple[int, int], frames: _Frames, cfg: Config) -> list[_Candidate]:

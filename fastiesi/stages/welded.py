@@ -8,7 +8,10 @@ one moved heavy piece rates IX). The frames themselves say which part moved:
 1. **Where the changed pixels went.** The blob's changed pixels (|own - other| above the
    paper's difference threshold, 25, 4.3), with a 3 px ring, are matched against the other frame
    within the shift reach (masked zero-mean normalised correlation, coarse-to-fine); the best
-   offset, the shortest among near-equal ones, is the moving part's shift ``d``.
+   offset, the shortest among near-equal ones, is the moving part's shift ``d``. When that
+   shift fails the check (4.), the changed pixels are searched again without the ring: a plain
+   object moved onto other ground (from before a bright wall onto a dark floor) keeps its
+   inside, while its outline's contrast changes sign.
 2. **Seeds.** A pixel of the blob that agrees with the other frame at ``d`` but not in place,
    and where the other frame shows background (the object left it), belongs to the part that
    moved; one that agrees in place but not at ``d``, or that changed only because the moving
@@ -18,9 +21,10 @@ one moved heavy piece rates IX). The frames themselves say which part moved:
    so the cut between the parts follows the strongest edge between them.
 
 4. **Check.** Both parts must be what they claim: the moving part correlates with the other
-   frame at ``d``, the static part in place (where the moving part does not now hide it); and
-   the ground the moving part reached changed (an identical object did not already stand
-   there, :func:`_nothing_arrived`).
+   frame at ``d`` (over itself grown 2 px; over its inside, which must have texture, for a
+   shift found without the ring), the static part in place (where the moving part does not
+   now hide it); and the ground the moving part reached changed (an identical object did not
+   already stand there, :func:`_nothing_arrived`).
 
 Frames are smoothed 3x3 by the caller (:func:`smooth`) so that single noisy pixels neither seed
 nor veto. Nothing is split unless both seeds hold ``min_seed_px`` pixels after a 3x3 opening.
@@ -172,19 +176,21 @@ def _nearest_peak(score: NDArray[np.float32], origin: tuple[int, int]) -> tuple[
 
 
 def _best_shift(changed: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
-                other: NDArray[np.uint8], reach: int | tuple[int, int, int, int]) -> tuple[int, int] | None:
-    """Where the changed pixels (with a 3 px ring, so the outline takes part) went within
+                other: NDArray[np.uint8], reach: int | tuple[int, int, int, int],
+                ring: int = 3) -> tuple[int, int] | None:
+    """Where the changed pixels (with a ``ring`` px ring, so the outline takes part) went within
     ``reach`` (pixels each way, or left, up, right, down): :func:`_nearest_peak` of their
     correlation with the other frame; for templates
     of 16 px and more, searched at 1/2 or 1/4 scale first and refined at full scale around the
     best coarse peaks."""
     H, W = own.shape
     x, y, w, h = box
-    r = 3
+    r = ring
     tx0, ty0, tx1, ty1 = max(0, x - r), max(0, y - r), min(W, x + w + r), min(H, y + h + r)
     tmask = np.zeros((ty1 - ty0, tx1 - tx0), np.uint8)
     tmask[y - ty0:y - ty0 + h, x - tx0:x - tx0 + w] = changed
-    tmask = cv2.dilate(tmask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+    if r > 0:
+        tmask = cv2.dilate(tmask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     template = own[ty0:ty1, tx0:tx1]
     left, up, right, down = (reach,) * 4 if isinstance(reach, int) else reach
     wx0, wy0 = max(0, tx0 - left), max(0, ty0 - up)
@@ -292,12 +298,35 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
         vacated = changed & (other_objects[y:y + h, x:x + w] == 0)
         if int(cv2.morphologyEx(vacated.astype(np.uint8), cv2.MORPH_OPEN, _K3).sum()) < min_seed_px:
             return None
-    # Search with the changed pixels only, as far as a shift goes for something their size.
+    # Search with the changed pixels only, as far as a shift goes for something their size: with
+    # their outline's ring first; then, when that shift does not hold, without it. A plain object
+    # moved onto other ground (a sofa from before the wall onto the floor) has only its inside
+    # in common with where it went; its ring's contrast changes sign, and a look-alike that
+    # stands on ground like the old one scores higher.
     cx, cy, cw, ch = cv2.boundingRect(changed.astype(np.uint8))
-    d = _best_shift(changed[cy:cy + ch, cx:cx + cw], (x + cx, y + cy, cw, ch), own, other,
-                    round(reach_lengths * max(cw, ch)))
-    if d is None:
-        return None
+    for ring in (3, 0):
+        d = _best_shift(changed[cy:cy + ch, cx:cx + cw], (x + cx, y + cy, cw, ch), own, other,
+                        round(reach_lengths * max(cw, ch)), ring=ring)
+        if d is None:
+            continue
+        split = _split_at(d, mask, box, own, other, changed, in_place, level=level, min_seed_px=min_seed_px,
+                          min_ncc=min_ncc, own_raw=own_raw, other_objects=other_objects, max_island_px=max_island_px,
+                          outline=ring > 0)
+        if split is not None:
+            return split
+    return None
+
+
+def _split_at(d: tuple[int, int], mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
+              other: NDArray[np.uint8], changed: NDArray[np.bool_], in_place: NDArray[np.int16], *, level: int,
+              min_seed_px: int, min_ncc: float, own_raw: NDArray[np.uint8] | None,
+              other_objects: NDArray[np.uint8] | None, max_island_px: int,
+              outline: bool = True) -> MotionSplit | None:
+    """:func:`motion_split`'s steps 2-4 for the moving part's shift ``d``: seeds, watershed, check.
+    With ``outline`` False (``d`` found without the ring), the moving part is checked as
+    :func:`find_gone` checks a gone object: over its inside, which must have texture."""
+    x, y, w, h = box
+    a = own[y:y + h, x:x + w]
     at_d, valid = shifted_crop(other, box, d)
     moved_diff = np.abs(a.astype(np.int16) - at_d)
     agree = valid & (moved_diff <= level // 2)
@@ -341,6 +370,10 @@ def motion_split(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: N
     grown_static = (cv2.dilate(static_part.astype(np.uint8), k5) > 0) & ~moving_part & ~(cv2.dilate(covered, _K3) > 0)
     if max_island_px > 0:
         grown_static &= ~_small_islands(grown_static & (in_place > level), max_island_px)
+    if not outline:
+        grown_moving = inside_of(moving_part) & valid
+        if int(grown_moving.sum()) < min_seed_px or is_plain(a[grown_moving]):
+            return None
     if (ncc(a[grown_moving], at_d[grown_moving]) < min_ncc
             or ncc(a[grown_static], other[y:y + h, x:x + w][grown_static]) < min_ncc):
         return None

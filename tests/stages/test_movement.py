@@ -991,6 +991,22 @@ class TestFallRule:
         assert not _fell(box, c, (280.0, 72.5 + 75), DEFAULT_CONFIG)  # exactly 3 lengths: not over
 
 
+class TestPieceBody:
+    """What stayed of a split blob is read for the wall line by its body, as a candidate is."""
+
+    def test_a_thin_strip_below_the_body_is_left_out(self):
+        from fastiesi.stages.movement import _Candidate, _piece_body
+
+        # The part that stayed of a door welded to a sofa: the door (60x140) and, from the cut
+        # along the sofa's top, a 3 px sliver running 20 px under the door's foot.
+        part = np.zeros((200, 150), bool)
+        part[10:150, 80:140] = True
+        part[150:170, 80:83] = True
+        origin = (400, 70)
+        piece = _Candidate(1, "furniture", "far", int(part.sum()), (480, 80, 60, 160), (510.0, 150.0), False, False)
+        assert _piece_body(piece, part, origin, DEFAULT_CONFIG) == (480, 80, 60, 140)
+
+
 class TestPairNearby:
     """The first pairing round (shifts, 4.2.3): over all objects at once, the most similar areas
     first, ties by descriptors, then by distance."""
