@@ -136,11 +136,11 @@ class TestMotionSplit:
         assert motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
                             other_objects=everywhere) is None
 
-    def test_plain_object_moved_onto_other_ground_is_cut_off(self):
-        # A sofa (a plain face with a darker panel) stands before the bright wall, welded to the
-        # dark door beside it; it is pushed out onto the dark floor. Its outline's contrast
-        # changes sign with the ground, so its look with the ring round it does not hold where
-        # it went; its inside does, and the sofa is cut off from the door with its shift.
+    @staticmethod
+    def _sofa_to_the_floor(panel: bool):
+        """A sofa (a plain face, with a darker panel or without) before the bright wall, welded
+        to the dark door beside it, pushed out onto the dark floor: the blob's mask and box, the
+        smoothed frames, the post object mask, the sofa's box and its shift."""
         rng = np.random.default_rng(7)
         door, sofa, shift = (230, 40, 60, 130), (130, 110, 100, 40), (-70, 110)
         frames = []
@@ -152,41 +152,32 @@ class TestMotionSplit:
             x, y, w, h = sofa
             x, y = x + dx, y + dy
             cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), 150, -1)
-            cv2.rectangle(img, (x + 15, y + 12), (x + w - 16, y + h - 13), 115, -1)
+            if panel:
+                cv2.rectangle(img, (x + 15, y + 12), (x + w - 16, y + h - 13), 115, -1)
             frames.append(np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8))
-        pre, post = frames
         blob = _mask([door, sofa])
         x, y, w, h = box = _box(blob)
         sx, sy, sw, sh = sofa
         after = _mask([door, (sx + shift[0], sy + shift[1], sw, sh)]).astype(np.uint8)
-        split = motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
-                             other_objects=after)
+        return blob[y:y + h, x:x + w], box, smooth(frames[0]), smooth(frames[1]), after, sofa, shift
+
+    def test_plain_object_moved_onto_other_ground_is_cut_off(self):
+        # Its outline's contrast changes sign with the ground, so its look with the ring round
+        # it does not hold where it went; its inside does, and the sofa is cut off from the door
+        # with its shift.
+        mask, box, pre, post, after, sofa, shift = self._sofa_to_the_floor(panel=True)
+        split = motion_split(mask, box, pre, post, reach_lengths=3, other_objects=after)
         assert split is not None
         assert abs(split.shift[0] - shift[0]) <= 1 and abs(split.shift[1] - shift[1]) <= 1
+        x, y, w, h = box
         moving = np.zeros((H, W), bool)
         moving[y:y + h, x:x + w] = split.moving
         assert _iou(moving, _mask([sofa])) > 0.9
 
     def test_plain_object_moved_onto_other_ground_is_not_cut_off_without_texture(self):
-        # The same sofa with no panel: nothing inside it to recognise it by, so its inside
-        # proves nothing, and the blob is left whole.
-        door, sofa, shift = (230, 40, 60, 130), (130, 110, 100, 40), (-70, 110)
-        frames = []
-        for dx, dy in ((0, 0), shift):
-            img = np.full((H, W), 200, np.uint8)
-            img[175:] = 90
-            x, y, w, h = door
-            cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), 60, -1)
-            x, y, w, h = sofa
-            cv2.rectangle(img, (x + dx, y + dy), (x + dx + w - 1, y + dy + h - 1), 150, -1)
-            frames.append(img)
-        pre, post = frames
-        blob = _mask([door, sofa])
-        x, y, w, h = box = _box(blob)
-        sx, sy, sw, sh = sofa
-        after = _mask([door, (sx + shift[0], sy + shift[1], sw, sh)]).astype(np.uint8)
-        assert motion_split(blob[y:y + h, x:x + w], box, smooth(pre), smooth(post), reach_lengths=3,
-                            other_objects=after) is None
+        # With no panel there is nothing inside it to recognise it by: the blob is left whole.
+        mask, box, pre, post, after, _, _ = self._sofa_to_the_floor(panel=False)
+        assert motion_split(mask, box, pre, post, reach_lengths=3, other_objects=after) is None
 
     def test_object_moved_whole_is_not_split(self):
         pre, post = _frames()
