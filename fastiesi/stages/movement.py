@@ -164,10 +164,18 @@ class _Frames:
                   below: float = READ_BELOW) -> tuple[int | None, int | None]:
         """The wall line beside ``box`` in the pre and the post frame (:func:`_wall_row`); the
         post frame is not read (None) where the pre frame's line is the object's foot already."""
-        pre = _wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg, below)
+        pre = self._behind(_wall_row(box, self.pre_gray, self.pre, self._pre_lines, cfg, below), box)
         if _is_foot(pre, box, cfg):
             return pre, None
-        return pre, _wall_row(box, self.post_gray, self.post, self._post_lines, cfg, below)
+        return pre, self._behind(_wall_row(box, self.post_gray, self.post, self._post_lines, cfg, below), box)
+
+    def _behind(self, row: int | None, box: tuple[int, int, int, int]) -> int | None:
+        """``row``, unless it lies in the near region at the box's middle column (None then): the
+        near region is the floor nearest the camera (3.1), where no wall meets the floor. A seam
+        between floor tiles under a bookcase standing there is no wall line."""
+        if row is None or self.regions.region_of_point(box[0] + box[2] / 2, row) != "near":
+            return row
+        return None
 
     def boards_through(self, box: tuple[int, int, int, int], mask: NDArray[np.bool_], cfg: Config, *,
                        post_side: bool) -> bool:

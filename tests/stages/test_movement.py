@@ -298,6 +298,23 @@ class TestWallFeatures:
         assert not any(o.bbox_before is not None and o.bbox_before[1] + o.bbox_before[3] < 200 for o in objs)
         assert any(o.moved and o.bbox_before is not None and abs(o.bbox_before[0] - 90) <= 3 for o in objs)
 
+    def test_a_floor_seam_under_a_cabinet_near_the_camera_is_no_wall_line(self):
+        # A cabinet stands on the floor near the camera, its foot 5 px over a seam between two
+        # floor tiles, the nearer lit 20 grey levels more: the seam parts two surfaces as a wall
+        # line does. But the near region (3.1) is floor: the cabinet stands, and is counted.
+        rng = np.random.default_rng(5)
+        img = np.full((600, 800), 190, np.uint8)
+        img[200:] = 110
+        img[565:] = 130
+        cv2.line(img, (0, 200), (799, 200), 80, 3)  # the wall line
+        cv2.line(img, (0, 564), (799, 564), 85, 2)  # the seam
+        cv2.rectangle(img, (340, 400), (459, 559), 60, -1)  # the cabinet ...
+        cv2.rectangle(img, (360, 420), (439, 470), 90, -1)  # ... and a drawer's front
+        img = cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8))
+        objs = _detect(img, img.copy()).objects
+        assert [o.object_class for o in objs] == ["furniture"]
+        assert objs[0].bbox_before is not None and abs(objs[0].bbox_before[0] - 340) <= 3
+
     @staticmethod
     def _before_the_wall(draw) -> np.ndarray:
         """A wall above row 260, the floor below, the line between; ``draw`` adds the rest."""
