@@ -558,7 +558,8 @@ def _landed_alike(before: tuple[int, int, int, int], after: tuple[int, int, int,
                   cfg: Config) -> bool:
     """Whether what stood at ``before`` in the pre frame lies at ``after`` in the post frame,
     upright or turned a quarter either way (what falls often lands on its side): its silhouette
-    (the frames' object masks in the boxes, laid on each other at their centroids) overlaps the
+    (the frames' object masks in the boxes, less what is thinner than a line (4.2.3) where a
+    body is left, laid on each other at their centroids) overlaps the
     other's by at least ``match_min_area_ratio`` of their union (the areas' own test, 4.2.3,
     on the shapes), or its look is found there (the box grown by half the object's length each
     way, for the segmentation's cut): a masked correlation of at least ``same_object_ncc``. A
@@ -569,7 +570,15 @@ def _landed_alike(before: tuple[int, int, int, int], after: tuple[int, int, int,
     landed = frames.post.mask[ay:ay + ah, ax:ax + aw] > 0
     if not m.any() or not landed.any():
         return True
-    if any(_silhouette_iou(np.rot90(m, k), landed) >= cfg.movement.match_min_area_ratio for k in (0, 1, 3)):
+    # Their bodies: what is thinner than a line (4.2.3) is not the object (the piece of shelf
+    # board welded to a bottle's foot, the seam its shadow touched).
+    line = cfg.movement.max_line_width_px
+    body, landed_body = (_opened(a.astype(np.uint8), line) > 0 for a in (m, landed))
+    if body.any() and landed_body.any():
+        m_shape, landed_shape = body, landed_body
+    else:
+        m_shape, landed_shape = m, landed
+    if any(_silhouette_iou(np.rot90(m_shape, k), landed_shape) >= cfg.movement.match_min_area_ratio for k in (0, 1, 3)):
         return True
     look = frames.pre_smooth[y:y + h, x:x + w]
     inner = inside_of(m)

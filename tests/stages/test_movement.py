@@ -1149,6 +1149,45 @@ class TestPairFar:
         assert any(o.fell for o in _pair_far(objs, DEFAULT_CONFIG, None, None))
 
 
+class TestLandedAlike:
+    """A fall's landing is judged by the bodies' silhouettes (what is thinner than a line left
+    out) or the look, upright or turned a quarter."""
+
+    @staticmethod
+    def _frames(pre_mask: np.ndarray, post_mask: np.ndarray):
+        """Plain floors with the given object masks (0/255) as the frames' segmentation: a
+        plain look has nothing to correlate, so the silhouettes decide."""
+        from dataclasses import replace
+
+        from fastiesi.stages.movement import _Frames
+
+        pre, post = _floor(1), _floor(1)
+        return _Frames(replace(segment_objects(pre), mask=pre_mask), replace(segment_objects(post), mask=post_mask),
+                       pre, post, DepthRegions(pre.shape))
+
+    def test_a_bottle_welded_to_its_shelf_board_lands_alike(self):
+        # A bottle (20x50) on a wall shelf, welded in the pre frame's mask to the piece of board
+        # it stands on (8 px thick, 100 wide); it lies on its side (50x20). Bottle and board
+        # together overlap the landing by too little; the bottle's body (the board, thinner
+        # than a line, left out) matches it turned a quarter.
+        from fastiesi.stages.movement import _landed_alike
+
+        pre, post = np.zeros((600, 800), np.uint8), np.zeros((600, 800), np.uint8)
+        pre[100:150, 400:420] = 255
+        pre[150:158, 360:460] = 255
+        post[380:400, 390:440] = 255
+        assert _landed_alike((360, 100, 100, 58), (390, 380, 50, 20), self._frames(pre, post), DEFAULT_CONFIG)
+
+    def test_another_shape_does_not_land_alike(self):
+        # A flat box of about the bottle's area (80x14) lies there: not the bottle.
+        from fastiesi.stages.movement import _landed_alike
+
+        pre, post = np.zeros((600, 800), np.uint8), np.zeros((600, 800), np.uint8)
+        pre[100:150, 400:420] = 255
+        post[390:404, 370:450] = 255
+        assert not _landed_alike((400, 100, 20, 50), (370, 390, 80, 14), self._frames(pre, post), DEFAULT_CONFIG)
+
+
 class TestSilhouetteIou:
     def test_laid_at_the_centroids(self):
         from fastiesi.stages.movement import _silhouette_iou
