@@ -1283,10 +1283,44 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
         out.append(TrackedObject(c.object_class, c.region, c.area, None, c.box, None, c.centroid, True, True, "high"))
     # A shifted object leaves two blobs (where it was, where it is): pair them by area.
     for g, q in _pair_blobs([c for c in changes.moving if c.label not in claimed], cfg):
+        landed = _arrival(g, frames, cfg) if q is None and frames is not None else None
+        if landed is not None:
+            # Alone, on an object of the post frame where the pre frame shows none: something
+            # arrived there (a good fallen from the shelving, that the edge density missed),
+            # sized as the post frame segments it (the saliency blob is eroded); where from is
+            # found, if at all, by _pair_far.
+            out.append(TrackedObject(landed.object_class, landed.region, landed.area, None, landed.box, None,
+                                     landed.centroid, True, False, "high"))
+            continue
         after = q if q is not None else g
         out.append(TrackedObject(g.object_class, g.region, g.area, g.box, after.box, g.centroid, after.centroid,
                                  True, False, "high"))
     return out
+
+
+def _arrival(blob: _Candidate, frames: _Frames, cfg: Config) -> _Candidate | None:
+    """The post frame's object under a saliency blob's centroid, as a candidate, when it lies
+    off the shelving (no unit under it, as 4.3's fallen objects lie outside the shelf area),
+    the pre frame's object mask covers under a quarter of it (something that was not there
+    before lies there now), and its area gives the blob's own class (Table 1; a bigger class is
+    a weld, not what arrived). None otherwise."""
+    if frames.units is not None and _over_shelving(blob.box, frames.units):
+        return None
+    comps = frames.post.components
+    cx, cy = (min(int(v), s - 1) for v, s in zip(blob.centroid, comps.labels.shape[::-1]))
+    lab = int(comps.labels[cy, cx])
+    if lab == 0 or not frames.post.is_object[lab]:
+        return None
+    x, y, w, h = (int(v) for v in comps.boxes[lab])
+    m, _ = comps.mask(lab)
+    if float((frames.pre.mask[y:y + h, x:x + w][m] > 0).mean()) >= 0.25:
+        return None
+    area = int(comps.areas[lab])
+    cls = classify_area(float(area), blob.region, config=cfg.classify)
+    if cls != blob.object_class:
+        return None
+    return _Candidate(lab, cls, blob.region, area, (x, y, w, h),  # type: ignore[arg-type]
+                      (float(comps.centroids[lab][0]), float(comps.centroids[lab][1])), True, blob.high)
 
 
 def _changed_only_goods(c: _Candidate, frames: _Frames, cfg: Config) -> bool:

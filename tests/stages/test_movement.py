@@ -1188,6 +1188,54 @@ class TestLandedAlike:
         assert not _landed_alike((400, 100, 20, 50), (370, 390, 80, 14), self._frames(pre, post), DEFAULT_CONFIG)
 
 
+class TestArrival:
+    """A lone saliency blob on the high path, over an object only the post frame shows: what
+    arrived there, sized as the post frame segments it."""
+
+    @staticmethod
+    def _frames(before: bool, units: np.ndarray | None = None):
+        from fastiesi.stages.movement import _Frames
+
+        rng = np.random.default_rng(3)
+        room = np.full((600, 800), 190, np.uint8)  # the wall, and the floor below row 260
+        room[260:] = 120
+        cv2.line(room, (0, 260), (799, 260), 80, 3)
+        pre = cv2.add(room, rng.integers(0, 4, room.shape).astype(np.uint8))
+        post = pre.copy()
+        post[400:427, 300:328] = 40  # a box that landed on the floor (28x27)
+        if before:
+            pre[400:427, 300:328] = 40
+        return _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape), units)
+
+    @staticmethod
+    def blob():
+        from fastiesi.stages.movement import _Candidate
+
+        # The eroded saliency blob: smaller than the box, inside it.
+        return _Candidate(7, "small_objects", "central", 300, (302, 403, 24, 20), (314.0, 413.0), True, True)
+
+    def test_an_object_only_the_post_frame_shows_arrived(self):
+        from fastiesi.stages.movement import _arrival
+
+        landed = _arrival(self.blob(), self._frames(before=False), DEFAULT_CONFIG)
+        assert landed is not None and landed.object_class == "small_objects"
+        x, y, w, h = landed.box
+        assert abs(x - 300) <= 2 and abs(y - 400) <= 2 and abs(w - 28) <= 3 and abs(h - 27) <= 3
+        assert landed.area > self.blob().area
+
+    def test_an_object_that_stood_there_before_did_not_arrive(self):
+        from fastiesi.stages.movement import _arrival
+
+        assert _arrival(self.blob(), self._frames(before=True), DEFAULT_CONFIG) is None
+
+    def test_nothing_arrives_over_the_shelving(self):
+        from fastiesi.stages.movement import _arrival
+
+        units = np.zeros((600, 800), bool)
+        units[430:560, 250:380] = True  # a shelving unit under it
+        assert _arrival(self.blob(), self._frames(before=False, units=units), DEFAULT_CONFIG) is None
+
+
 class TestSilhouetteIou:
     def test_laid_at_the_centroids(self):
         from fastiesi.stages.movement import _silhouette_iou
