@@ -1043,7 +1043,7 @@ class TestPairNearby:
 
         left, right = self.candidate(1, 389, 92, 1031), self.candidate(2, 432, 88, 1085)
         shifted = self.candidate(3, 373, 92, 1171)
-        pairs = dict((g.label, q) for g, q in _pair_nearby([right, left], [shifted], DEFAULT_CONFIG, None, None))
+        pairs = {g.label: q for g, q in _pair_nearby([right, left], [shifted], DEFAULT_CONFIG, None, None)}
         assert pairs[1] is shifted and pairs[2] is None
 
     def test_a_clearly_more_similar_area_wins_over_distance(self):
