@@ -485,12 +485,15 @@ class MovementConfig:
         "from counting as arrived or gone (a patch of wall whose light changed)",
     )
     wall_read_below_far: float = _f(
-        3.0,
+        5.0,
         "choice: the line under a wall feature is read down to twice its height under it (a "
-        "picture hangs high); in the far region, three times: a small picture there hangs higher "
-        "over the floor line in its own heights. Past twice, a line counts only where the wall "
-        "runs on down to it (the grey beside the object's lower half and between its bottom and "
-        "the line within the change level on each side that shows both: walls._wall_runs_down)",
+        "picture hangs high); in the far region, five times: a small picture, or books on a wall "
+        "shelf (welded to its board into a light-furniture-sized blob), hangs higher there over the "
+        "floor line in its own heights (three times missed books 4 heights up; measured in session "
+        "22: validation +1 exact, development and diagnosis unchanged). Past twice, a line counts "
+        "only where the wall runs on down to it (the grey beside the object's lower half and "
+        "between its bottom and the line within the change level on each side that shows both: "
+        "walls._wall_runs_down)",
     )
     wall_line_fill: float = _f(
         0.7,
