@@ -319,17 +319,14 @@ class TestWallFeatures:
         # Books on a wall shelf (five spines, 40x30, sized as light furniture far from the
         # camera, Table 1), their foot nearly 4 of their heights over the wall line, shift along
         # the board. They hang on the wall, so they are goods that moved: one small object.
-        rng = np.random.default_rng(4)
-        frames = []
-        for x in (380, 356):
-            img = np.full((600, 800), 190, np.uint8)
-            img[260:] = 120
-            cv2.line(img, (0, 260), (799, 260), 80, 3)
-            cv2.rectangle(img, (340, 150), (439, 155), 60, -1)  # the shelf's board
-            for i in range(5):
-                cv2.rectangle(img, (x + 8 * i, 120), (x + 8 * i + 7, 149), 50 + 25 * (i % 2), -1)
-            frames.append(cv2.add(img, rng.integers(0, 4, img.shape).astype(np.uint8)))
-        objs = _detect(*frames).objects
+        def books_at(x: int):
+            def draw(img: np.ndarray) -> None:
+                cv2.rectangle(img, (340, 150), (439, 155), 60, -1)  # the shelf's board
+                for i in range(5):
+                    cv2.rectangle(img, (x + 8 * i, 120), (x + 8 * i + 7, 149), 50 + 25 * (i % 2), -1)
+            return draw
+
+        objs = _detect(*(self._before_the_wall(books_at(x)) for x in (380, 356))).objects
         assert [(o.object_class, o.moved) for o in objs] == [("small_objects", True)]
 
     @staticmethod
