@@ -576,6 +576,13 @@ class MovementConfig:
     saliency_close_kernel: int = _f(
         5, "choice: paper 4.3 fills the holes of the eroded saliency difference; closed 5x5 first"
     )
+    arrival_pre_cover: float = _f(
+        0.25,
+        "choice: a lone moving saliency blob on the high path (4.3) lies over something that "
+        "arrived when the pre frame's object mask covers under a quarter of the post object under "
+        "it (movement._arrival): the place was background before, whatever segmentation jitter "
+        "adds at its rim",
+    )
     same_place_iou: float = _f(
         0.5, "choice: a post object covering the pre object with IoU >= 0.5 is it, in place"
     )

@@ -1301,8 +1301,8 @@ def _high_path(pre_c: list[_Candidate], changes: HighChanges, cfg: Config,
 def _arrival(blob: _Candidate, frames: _Frames, cfg: Config) -> _Candidate | None:
     """The post frame's object under a saliency blob's centroid, as a candidate, when it lies
     off the shelving (no unit under it, as 4.3's fallen objects lie outside the shelf area),
-    the pre frame's object mask covers under a quarter of it (something that was not there
-    before lies there now), and its area gives the blob's own class (Table 1; a bigger class is
+    the pre frame's object mask covers under ``arrival_pre_cover`` of it (something that was not
+    there before lies there now), and its area gives the blob's own class (Table 1; a bigger class is
     a weld, not what arrived). None otherwise."""
     if frames.units is not None and _over_shelving(blob.box, frames.units):
         return None
@@ -1313,7 +1313,7 @@ def _arrival(blob: _Candidate, frames: _Frames, cfg: Config) -> _Candidate | Non
         return None
     x, y, w, h = (int(v) for v in comps.boxes[lab])
     m, _ = comps.mask(lab)
-    if float((frames.pre.mask[y:y + h, x:x + w][m] > 0).mean()) >= 0.25:
+    if float((frames.pre.mask[y:y + h, x:x + w][m] > 0).mean()) >= cfg.movement.arrival_pre_cover:
         return None
     area = int(comps.areas[lab])
     cls = classify_area(float(area), blob.region, config=cfg.classify)
