@@ -496,8 +496,10 @@ def _pair_nearby(gone: list[_Candidate], appeared: list[_Candidate], cfg: Config
     while options:
         best = max(sim for sim, _, _ in options)
         tied = [(i, j) for sim, i, j in options if sim >= best - cfg.movement.match_area_tie]
-        i, j = min(tied, key=lambda ij: (descriptor(*ij), _distance(gone[ij[0]].centroid, appeared[ij[1]].centroid),
-                                          -gone[ij[0]].area))
+        # Descriptors only where areas tie (they cost a Hamming matrix each).
+        i, j = tied[0] if len(tied) == 1 else min(
+            tied, key=lambda ij: (descriptor(*ij), _distance(gone[ij[0]].centroid, appeared[ij[1]].centroid),
+                                  -gone[ij[0]].area))
         partner[i] = j
         options = [o for o in options if o[1] != i and o[2] != j]
     order = sorted(range(len(gone)), key=lambda i: -gone[i].area)
