@@ -358,18 +358,38 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     above, below = mask.copy(), mask.copy()
     above[foot - y:] = False
     below[:foot - y + 2] = False  # the foot's own rows (within a row either way) are neither part
-    parts = _blobs(_opened(below.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
-    if not parts or not above.any():
+    if not above.any():
         return None
-    front = max(parts, key=lambda p: p.area)
-    # One body cut at a line across it (a cabinet's drawer) spans the same columns above and
-    # below; what stands before a door or window is its own width, and stands apart on a side.
     cols = np.flatnonzero(above.any(axis=0)) + x
-    fx0, fx1 = front.box[0], front.box[0] + front.box[2] - 1
     jitter = _foot_tolerance(cfg)
-    if abs(fx0 - int(cols[0])) <= jitter and abs(fx1 - int(cols[-1])) <= jitter:
-        return None
-    return replace(front, label=_WELD_FRONT + c.label, changed=False, high=c.high)
+    # What stands there as its own outline shows it (a chair whose back rises over the wall line
+    # before a door), when the outlines part it from the wall feature (the rest holds most of
+    # what lies above the line); else what lies under the line.
+    standing = _standing_part(mask, frame.edges[y:y + h, x:x + c.box[2]], foot - y + 2)
+    outlined = 2 * int((above & ~standing).sum()) >= int(above.sum())
+    for part in ((standing, below) if outlined else (below,)):
+        parts = _blobs(_opened(part.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
+        if not parts:
+            continue
+        front = max(parts, key=lambda p: p.area)
+        # One body cut at a line across it (a cabinet's drawer) spans the same columns above
+        # and below; what stands before a door or window is its own width, and stands apart on
+        # a side.
+        fx0, fx1 = front.box[0], front.box[0] + front.box[2] - 1
+        if abs(fx0 - int(cols[0])) > jitter or abs(fx1 - int(cols[-1])) > jitter:
+            return replace(front, label=_WELD_FRONT + c.label, changed=False, high=c.high)
+    return None
+
+
+def _standing_part(mask: NDArray[np.bool_], edges: NDArray[np.uint8], first_row: int) -> NDArray[np.bool_]:
+    """``mask`` less its inner regions (parted by its frame's ``edges``, all box-sized) that lie
+    wholly above ``first_row``: a door's or a window's panes end at the wall line, and what
+    stands before them reaches under it, its outline drawn across theirs."""
+    inner = (mask & (edges == 0)).astype(np.uint8)
+    _, labels = cv2.connectedComponents(inner, connectivity=4)
+    low = np.unique(labels[first_row:])
+    hanging = (labels > 0) & ~np.isin(labels, low[low > 0])
+    return mask & ~hanging
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:

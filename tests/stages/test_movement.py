@@ -355,6 +355,25 @@ class TestWallFeatures:
         x, y, w, h = objs[0].bbox_before
         assert abs(y - 262) <= 3 and abs(y + h - 290) <= 3 and abs(x - 440) <= 3 and abs(x + w - 530) <= 3
 
+    def test_a_chair_before_a_door_is_counted_whole_by_its_outline(self):
+        # A chair (an L: back and seat, outlined) stands before a door, its back high over the
+        # wall line and its seat's foot 11 px under it: one blob with the door, sized as heavy
+        # furniture. Under the line lies too little of it to be an object; its own outline
+        # parts it from the door's panel, which ends at the line. The chair counts, whole.
+        chair = np.array([(466, 200), (489, 200), (489, 240), (540, 240), (540, 271), (466, 271)], np.int32)
+
+        def draw(img: np.ndarray) -> None:
+            cv2.rectangle(img, (500, 90), (579, 261), 70, -1)  # the door ...
+            cv2.rectangle(img, (500, 90), (579, 261), 40, 2)  # ... and its frame
+            cv2.fillPoly(img, [chair], 150)
+            cv2.polylines(img, [chair], True, 100, 2)
+
+        img = self._before_the_wall(draw)
+        objs = _detect(img, img.copy()).objects
+        assert [o.object_class for o in objs] == ["light_furniture"]
+        x, y, w, h = objs[0].bbox_before
+        assert abs(x - 466) <= 3 and abs(y - 200) <= 3 and abs(x + w - 541) <= 3 and abs(y + h - 272) <= 3
+
     def test_a_wardrobe_with_a_seam_level_with_the_wall_line_stays_whole(self):
         # One body standing before the wall, a drawer seam across it level with the wall line:
         # the line runs through it, but what lies under it spans the columns above. Whole.
