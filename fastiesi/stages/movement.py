@@ -272,7 +272,9 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
                 # into one blob (small objects, as on shelving, 4.3).
                 if not changed:
                     continue
-                cand = replace(cand, object_class="small_objects")
+                other = frames.pre if post_side else frames.post
+                cand = (_moved_before_wall_feature(cand, m, body, rows, other, frames, cfg)  # type: ignore[arg-type]
+                        or replace(cand, object_class="small_objects"))
             elif not changed:
                 cand = _before_wall_feature(cand, m, rows[1] if post_side else rows[0], frame, frames, cfg) or cand
         out.append(cand)
@@ -1358,13 +1360,66 @@ def _changed_only_goods(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     """
     if c.object_class not in ("furniture", "heavy_furniture") or c.label >= 1 << 20:
         return False
-    x, y, w, h = c.box
     m, _ = frames.pre.components.mask(c.label)
-    d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])
-    changed = ((d > cfg.movement.saliency_diff_binarize // 2) & m).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    n, _, stats, _ = _changed_patches(c.box, m, frames, cfg)
     largest = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
     return classify_area(float(largest), c.region, config=cfg.classify) in ("noise", "small_objects")
+
+
+def _changed_patches(box: tuple[int, int, int, int], mask: NDArray[np.bool_], frames: _Frames, cfg: Config,
+                     ) -> tuple[int, NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+    """``cv2.connectedComponentsWithStats`` (8-connectivity, box coordinates) of the pixels of
+    an object (its ``box``-sized ``mask``) that changed in place: smoothed frames beyond half the
+    change level, as :func:`_pixels_still_there` reads them."""
+    x, y, w, h = box
+    d = cv2.absdiff(frames.pre_smooth[y:y + h, x:x + w], frames.post_smooth[y:y + h, x:x + w])
+    changed = ((d > cfg.movement.saliency_diff_binarize // 2) & mask).astype(np.uint8)
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    return int(n), labels, stats, centroids
+
+
+def _moved_before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], body: tuple[int, int, int, int],
+                               rows: tuple[int | None, int | None], other: FrameObjects, frames: _Frames,
+                               cfg: Config) -> _Candidate | None:
+    """What moved before a wall feature that stands on the wall line (a door), welded to it in
+    one changed blob ``c`` (its ``mask``; ``body``: :func:`_body_box`; ``rows``:
+    :meth:`_Frames.wall_rows` beside it): its largest patch of pixels changed in place
+    (:func:`_changed_patches`), classed by its area (Table 1), when that is larger than a small
+    object and the ``other`` frame shows there the room or the same blob (in place, on the same
+    foot). A door does not move: what changed there stood before it, welded to it in both frames.
+
+    None otherwise. A blob that hangs (its wall line further under it than the foot's tolerance:
+    a wall shelf, a picture) or lies on or over the shelving changed by its goods, each a small
+    object (4.3), as does one whose change is goods-sized (a vase at a door's foot). Where the
+    other frame shows another object over the patch, or the door welded to one standing further
+    out, that object moved across the door, and counts itself.
+
+    The patch is the object's vacated or covered part (a chair toppled before a door), sized as
+    such and tracked by its centroid; its label is offset past the component labels."""
+    tolerance = _foot_tolerance(cfg)
+    if not any(r is not None and r <= body[1] + body[3] + tolerance for r in rows):
+        return None
+    x, y, w, h = c.box
+    if frames.units is not None and (_over_shelving(c.box, frames.units) or float(
+            frames.units[y:y + h, x:x + w][mask].mean()) >= cfg.movement.goods_on_shelf_fraction):
+        return None  # a shelf's row of goods, its board read as a wall line
+    n, labels, stats, centroids = _changed_patches(c.box, mask, frames, cfg)
+    if n < 2:
+        return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    area = int(stats[i, cv2.CC_STAT_AREA])
+    cls = classify_area(float(area), c.region, config=cfg.classify)
+    if cls not in OBJECT_CLASSES or cls == "small_objects":
+        return None
+    there = np.bincount(other.components.labels[y:y + h, x:x + w][labels == i])
+    shown = int(np.argmax(there))
+    if shown:
+        box = tuple(int(v) for v in other.components.boxes[shown])
+        if _iou(box, c.box) < cfg.movement.same_place_iou or abs(box[1] + box[3] - y - h) > tolerance:  # type: ignore[arg-type]
+            return None
+    px, py, pw, ph = (int(v) for v in stats[i, :4])
+    return replace(c, label=_WELD_FRONT + c.label, object_class=cls, area=area,  # type: ignore[arg-type]
+                   box=(x + px, y + py, pw, ph), centroid=(x + float(centroids[i][0]), y + float(centroids[i][1])))
 
 
 def _contains(box: tuple[int, int, int, int], pt: tuple[float, float]) -> bool:

@@ -374,6 +374,42 @@ class TestWallFeatures:
         x, y, w, h = objs[0].bbox_before
         assert abs(x - 466) <= 3 and abs(y - 200) <= 3 and abs(x + w - 541) <= 3 and abs(y + h - 272) <= 3
 
+    def test_a_chair_toppled_before_a_door_is_light_furniture_that_moved(self):
+        # A chair (outlined) stands before a door, both feet on the wall line: one blob that
+        # the wall line reads as a wall feature, and it changed. The chair topples; what changed
+        # is chair-sized (light furniture far from the camera, Table 1), not goods on a wall
+        # shelf: one light furniture, moved. Before, the blob was one small object.
+        upright = np.array([(520, 170), (539, 170), (539, 220), (575, 220), (575, 261), (520, 261)], np.int32)
+        toppled = np.array([(490, 226), (540, 226), (540, 242), (581, 242), (581, 261), (490, 261)], np.int32)
+
+        def chair(outline: np.ndarray):
+            def draw(img: np.ndarray) -> None:
+                cv2.rectangle(img, (500, 90), (579, 261), 70, -1)  # the door ...
+                cv2.rectangle(img, (500, 90), (579, 261), 40, 2)  # ... and its frame
+                cv2.fillPoly(img, [outline], 150)
+                cv2.polylines(img, [outline], True, 100, 2)
+            return draw
+
+        objs = _detect(self._before_the_wall(chair(upright)), self._before_the_wall(chair(toppled))).objects
+        assert [(o.object_class, o.moved) for o in objs] == [("light_furniture", True)]
+
+    def test_a_cabinet_sliding_across_a_door_is_the_only_thing_that_moved(self):
+        # A cabinet standing on the floor right of a door slides left, over the door's foot,
+        # and welds to it in the post frame. The door's blob changed by a chair's size, but the
+        # other frame shows there a blob standing further out: the cabinet moved, not something
+        # welded to the door. One furniture moved, and no light furniture.
+        def cabinet_at(x: int):
+            def draw(img: np.ndarray) -> None:
+                cv2.rectangle(img, (500, 90), (579, 261), 70, -1)  # the door ...
+                cv2.rectangle(img, (500, 90), (579, 261), 40, 2)  # ... and its frame
+                cv2.rectangle(img, (x, 170), (x + 79, 299), 150, -1)
+                cv2.rectangle(img, (x, 170), (x + 79, 299), 100, 2)
+            return draw
+
+        objs = _detect(self._before_the_wall(cabinet_at(620)), self._before_the_wall(cabinet_at(540))).objects
+        moved = [o.object_class for o in objs if o.moved]
+        assert moved == ["furniture"]
+
     def test_a_wardrobe_with_a_seam_level_with_the_wall_line_stays_whole(self):
         # One body standing before the wall, a drawer seam across it level with the wall line:
         # the line runs through it, but what lies under it spans the columns above. Whole.
@@ -1294,3 +1330,46 @@ class TestPairFarOverShelving:
         assert not any(o.fell for o in _pair_far(objs, DEFAULT_CONFIG, None, None, None, units))
         objs = [TestPairFar.gone(400, 50, 600), TestPairFar.appeared(405, 450, 600)]
         assert any(o.fell for o in _pair_far(objs, DEFAULT_CONFIG, None, None, None, units))
+
+
+class TestMovedBeforeWallFeature:
+    """A changed blob standing on the wall line (a door) yields what moved before it: its
+    largest changed patch, when chair-sized and not another object's doing."""
+
+    BOX = (100, 50, 60, 100)  # the blob's box; its foot on row 150
+
+    @classmethod
+    def _call(cls, rows=(150, None), units=None, other_box=None):
+        from types import SimpleNamespace
+
+        from fastiesi.stages.movement import _Candidate, _moved_before_wall_feature
+
+        pre = np.full((300, 300), 100, np.uint8)
+        post = pre.copy()
+        post[80:140, 110:150] = 160  # a 40x60 patch changed: light furniture far away (Table 1)
+        frames = SimpleNamespace(pre_smooth=pre, post_smooth=post, units=units)
+        labels = np.zeros((300, 300), np.int32)
+        boxes = np.zeros((2, 4), np.int32)
+        ox, oy, ow, oh = other_box or cls.BOX
+        labels[oy:oy + oh, ox:ox + ow] = 1
+        boxes[1] = other_box or cls.BOX
+        other = SimpleNamespace(components=SimpleNamespace(labels=labels, boxes=boxes))
+        c = _Candidate(7, "furniture", "far", 6000, cls.BOX, (130.0, 100.0), True, False)
+        mask = np.ones((100, 60), bool)
+        return _moved_before_wall_feature(c, mask, cls.BOX, rows, other, frames, DEFAULT_CONFIG)  # type: ignore[arg-type]
+
+    def test_a_chair_sized_change_before_a_door_is_light_furniture(self):
+        out = self._call()
+        assert out is not None and out.object_class == "light_furniture" and out.changed
+        assert out.box == (110, 80, 40, 60) and out.area == 2400
+
+    def test_a_blob_hanging_over_the_wall_line_is_goods(self):
+        assert self._call(rows=(200, None)) is None
+
+    def test_a_blob_on_the_shelving_is_goods(self):
+        units = np.zeros((300, 300), bool)
+        units[150:, :] = True  # a unit under it
+        assert self._call(units=units) is None
+
+    def test_another_object_over_the_patch_in_the_other_frame_moved_itself(self):
+        assert self._call(other_box=(60, 70, 120, 120)) is None  # further out, its foot on 190
