@@ -268,8 +268,9 @@ def _candidates(frame: FrameObjects, regions: DepthRegions, pre: NDArray[np.uint
             rows = frames.wall_rows(body, cfg, cfg.movement.wall_read_below_far if region == "far" else READ_BELOW)
             if any(_is_foot(r, body, cfg) for r in rows):
                 # Furniture stands on the floor (.walls): sized as furniture on the wall, it is a
-                # wall feature (background) or, when it changed, goods on a wall shelf welded
-                # into one blob (small objects, as on shelving, 4.3).
+                # wall feature (background) or, when it changed, what moved before it (a chair
+                # before a door) or goods on a wall shelf welded into one blob (small objects, as
+                # on shelving, 4.3).
                 if not changed:
                     continue
                 other = frames.pre if post_side else frames.post
@@ -878,11 +879,17 @@ def _low_path(pre_c: list[_Candidate], post_c: list[_Candidate], cfg: Config,
     # object toppled in place loses its outline; a near-square one keeps it and is missed.
     if frames is not None:
         for p in [p for p in pre_c if p.changed and in_place(p, post_c)]:
+            q = partner(p, post_c)
+            assert q is not None
+            if p.label >= _WELD_FRONT:
+                # A wall feature's changed patch (_moved_before_wall_feature) in place in both
+                # frames: the feature changed itself (a door swung open), nothing before it moved.
+                pre_c = [c for c in pre_c if c is not p]
+                post_c = [c for c in post_c if c is not q]
+                continue
             if (_looks_the_same(p, frames, cfg) or _mostly_still_there(p, frames, cfg)) \
                     and not _turned_in_place(p, frames, cfg):
                 continue
-            q = partner(p, post_c)
-            assert q is not None
             out.append(TrackedObject(p.object_class, p.region, p.area, p.box, q.box, p.centroid, q.centroid,
                                      True, False, "low"))
             pre_c = [c for c in pre_c if c is not p]
@@ -1111,6 +1118,8 @@ def _looks_the_same(c: _Candidate, frames: _Frames, cfg: Config) -> bool:
     """Whether a pre object's inside (:func:`.welded.inside_of`) correlates at least
     ``same_object_ncc`` with the post frame in place (True when it has too little inside to tell,
     or no texture: light and shadow change a plain object's look without moving it)."""
+    if c.label >= 1 << 20:  # a part (or a changed patch) has no component mask, no inside to tell by
+        return True
     x, y, w, h = c.box
     m, _ = frames.pre.components.mask(c.label)
     inside = inside_of(m)
@@ -1394,8 +1403,11 @@ def _moved_before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], body: tup
     other frame shows another object over the patch, or the door welded to one standing further
     out, that object moved across the door, and counts itself.
 
-    The patch is the object's vacated or covered part (a chair toppled before a door), sized as
-    such and tracked by its centroid; its label is offset past the component labels."""
+    The patch is the object's vacated or covered part (a chair toppled before a door; a side table
+    standing flush with the wall line, which reads as a wall feature, when it moved), sized as
+    such and tracked by its centroid; its label is offset past the component labels. Found in
+    place in both frames, it is the feature's own change (a door swung open): ``_low_path`` drops
+    it."""
     tolerance = _foot_tolerance(cfg)
     if not any(r is not None and r <= body[1] + body[3] + tolerance for r in rows):
         return None

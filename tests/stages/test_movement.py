@@ -410,6 +410,38 @@ class TestWallFeatures:
         moved = [o.object_class for o in objs if o.moved]
         assert moved == ["furniture"]
 
+    def test_a_side_table_flush_with_the_wall_line_that_moved_is_light_furniture(self):
+        # A side table stands with its foot on the wall line, so the line reads it as a wall
+        # feature; it slides 70 px along the wall. Its change is its own size (light furniture
+        # far from the camera, Table 1), at two places: light furniture that moved (it was one
+        # small object, goods on a wall shelf).
+        def table_at(x: int):
+            def draw(img: np.ndarray) -> None:
+                cv2.rectangle(img, (x, 215), (x + 59, 261), 100, -1)
+                cv2.rectangle(img, (x, 215), (x + 59, 261), 60, 2)
+                cv2.line(img, (x + 30, 217), (x + 30, 259), 60, 2)
+            return draw
+
+        objs = _detect(self._before_the_wall(table_at(450)), self._before_the_wall(table_at(520))).objects
+        assert [(o.object_class, o.moved) for o in objs] == [("light_furniture", True)]
+
+    def test_a_door_swung_open_is_no_furniture_move(self):
+        # A panelled door on the wall line swings open between the frames: its whole panel
+        # changes in place (the dark doorway shows), a furniture-sized change found at the same
+        # place in both frames. That is the wall feature's own change, not something standing
+        # before it that moved: nothing moved, and the door is no object.
+        def door(panel: int):
+            def draw(img: np.ndarray) -> None:
+                cv2.rectangle(img, (500, 90), (579, 261), 40, 3)  # the frame ...
+                cv2.rectangle(img, (503, 93), (576, 258), panel, -1)  # ... and the panel or doorway
+                if panel > 60:
+                    for i in range(6):
+                        cv2.rectangle(img, (510, 100 + 25 * i), (570, 110 + 25 * i), panel + 40, -1)
+            return draw
+
+        objs = _detect(self._before_the_wall(door(110)), self._before_the_wall(door(15))).objects
+        assert objs == []
+
     def test_a_wardrobe_with_a_seam_level_with_the_wall_line_stays_whole(self):
         # One body standing before the wall, a drawer seam across it level with the wall line:
         # the line runs through it, but what lies under it spans the columns above. Whole.
@@ -1373,3 +1405,10 @@ class TestMovedBeforeWallFeature:
 
     def test_another_object_over_the_patch_in_the_other_frame_moved_itself(self):
         assert self._call(other_box=(60, 70, 120, 120)) is None  # further out, its foot on 190
+
+    def test_a_patch_has_no_inside_to_tell_by(self):
+        from fastiesi.stages.movement import _Candidate, _looks_the_same
+
+        patch = _Candidate((3 << 20) + 7, "light_furniture", "far", 2400, (110, 80, 40, 60), (130.0, 110.0),
+                           True, False)
+        assert _looks_the_same(patch, None, DEFAULT_CONFIG)  # type: ignore[arg-type]
