@@ -169,7 +169,8 @@ def nested_morphology(mask: NDArray[np.uint8], *, kernels: tuple[int, ...], min_
     return current
 
 
-def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> NDArray[np.uint8]:
+def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int,
+               limbs: bool = False) -> NDArray[np.uint8]:
     """Pixels of horizontal and vertical lines: runs at least ``min_length`` long whose extent
     across, counted over such runs only, is at most ``max_width``, and which are not flanked on
     both sides across by the rest of the mask (0/255 uint8).
@@ -179,6 +180,11 @@ def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> N
     wall seam touching an object is cut away from it instead of joining it to its neighbours.
     An object's own pixels are kept: where a long run continues into something thicker (a sofa's
     rows, the board under a wide box), the run is part of a thick region and not a line.
+
+    With ``limbs``, an upright that hangs under a part wider than a line is kept too
+    (:func:`_without_limbs`): a far chair's back under its head rail, a table's leg. Only where
+    there is no shelving (a low-complexity image, 4.2): a shelving unit's uprights hang under
+    its goods, and there they are lines that keep the bays apart.
     """
     _check_binary(mask)
     if max_width < 1 or min_length <= max_width:
@@ -198,8 +204,35 @@ def thin_lines(mask: NDArray[np.uint8], *, max_width: int, min_length: int) -> N
         kh, kw = flank.shape
         before = cv2.dilate(rest, flank, anchor=(kw - 1, kh - 1))  # rest within reach above / left
         after = cv2.dilate(rest, flank, anchor=(0, 0))  # ... below / right
-        lines |= found & ~(before & after)
+        cut = found & ~(before & after)
+        if limbs and along.shape[0] > 1 and cut.any():
+            cut = _without_limbs(cut, mask & ~cut, max_width)
+        lines |= cut
     return lines
+
+
+def _without_limbs(cut: NDArray[np.uint8], rest: NDArray[np.uint8], max_width: int) -> NDArray[np.uint8]:
+    """``cut`` (upright line pixels) less the strips that hang under a part thicker than a line:
+    the row over a strip's top holds the rest of the mask across all its columns and on past
+    them, wider than a line (a chair's back under its head rail, a table's leg under its top)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=8)
+    w = cut.shape[1]
+    out = cut.copy()
+    for i in range(1, n):
+        x, y, bw = (int(v) for v in stats[i, :3])
+        if y == 0:
+            continue
+        row = rest[y - 1] > 0
+        if not row[x:x + bw].all():
+            continue
+        a, b = x, x + bw
+        while a > 0 and row[a - 1]:
+            a -= 1
+        while b < w and row[b]:
+            b += 1
+        if b - a > max_width:
+            out[labels == i] = 0
+    return out
 
 
 def _opening(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[np.uint8]:

@@ -350,16 +350,19 @@ def _finish(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config,
     the finish run again (:func:`_unfill_rooms`; rare, so it costs nothing most of the time);
     with the frame's grey too, the filled holes that are wall are emptied and the finish run
     again (:func:`_open_wall_pieces`)."""
-    found = _finish_once(edges, solid, cfg)
+    # A low-complexity image (no high area) has no shelving: an upright hanging under a wider
+    # part is a limb of that object, not a line (morphology.thin_lines).
+    limbs = high_mask is None or not high_mask.any()
+    found = _finish_once(edges, solid, cfg, limbs=limbs)
     if cleaned is None:
         return found
     rebuilt = _unfill_rooms(solid, cleaned, found.components, cfg, high_mask)
     if rebuilt is not solid:
-        found = _finish_once(edges, rebuilt, cfg)
+        found = _finish_once(edges, rebuilt, cfg, limbs=limbs)
     if gray is not None:
         opened = _open_wall_pieces(rebuilt, cleaned, edges, gray, found, cfg, high_mask)
         if opened is not rebuilt:
-            found = _finish_once(edges, opened, cfg)
+            found = _finish_once(edges, opened, cfg, limbs=limbs)
     return found
 
 
@@ -391,15 +394,17 @@ def _open_wall_pieces(solid: NDArray[np.uint8], cleaned: NDArray[np.uint8], edge
     return np.where(cv2.dilate(pieces.astype(np.uint8), _K3) > 0, np.uint8(0), solid)
 
 
-def _finish_once(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config) -> FrameObjects:
-    """Erosion, the 5x5 opening that detaches thin lines, the line cut, labelling, screens."""
+def _finish_once(edges: NDArray[np.uint8], solid: NDArray[np.uint8], cfg: Config, *,
+                 limbs: bool = False) -> FrameObjects:
+    """Erosion, the 5x5 opening that detaches thin lines, the line cut (``limbs``: see
+    :func:`.morphology.thin_lines`), labelling, screens."""
     mv = cfg.movement
     solid = cv2.erode(solid, _K3, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     k = mv.line_detach_kernel
     if k > 1:
         solid = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     lines = thin_lines(solid, max_width=mv.max_line_width_px,
-                       min_length=int(round(mv.line_elongation * mv.max_line_width_px)))
+                       min_length=int(round(mv.line_elongation * mv.max_line_width_px)), limbs=limbs)
     solid = cv2.morphologyEx(solid & ~lines, cv2.MORPH_OPEN, _K3)
     comps = label_components(solid)
     keep = screen_components(comps, min_length=mv.min_object_length_px, max_line_width=mv.max_line_width_px,

@@ -153,6 +153,24 @@ class TestThinLines:
         m[5:95, 20:26] = 255
         np.testing.assert_array_equal(thin_lines(m, max_width=13, min_length=52), m)
 
+    def test_a_chair_back_under_its_head_rail_is_no_line(self):
+        # An L-shaped chair far from the camera: a 17 px head rail, a back 10 px wide and 50 px
+        # long under it, the seat beside the back's lower half. The back is thin and long, but
+        # it hangs under a part wider than a line: with ``limbs`` (no shelving in the image) a
+        # limb of the chair, kept whole; without, cut as a shelving unit's upright is. The same
+        # upright without the rail over it (a pole touching the seat) is cut either way.
+        chair = np.zeros((200, 200), np.uint8)
+        chair[100:111, 100:117] = 255  # the head rail
+        chair[111:161, 102:112] = 255  # the back
+        chair[135:161, 112:140] = 255  # the seat
+        assert not thin_lines(chair, max_width=13, min_length=52, limbs=True).any()
+        assert thin_lines(chair, max_width=13, min_length=52)[111:135, 102:112].all()
+        pole = chair.copy()
+        pole[100:111] = 0
+        pole[60:111, 102:112] = 255
+        lines = thin_lines(pole, max_width=13, min_length=52, limbs=True)
+        assert lines[60:135, 102:112].all()
+
     def test_bad_parameters(self):
         with pytest.raises(InputError, match="max_width"):
             thin_lines(np.zeros((9, 9), np.uint8), max_width=13, min_length=10)
