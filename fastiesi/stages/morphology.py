@@ -217,22 +217,21 @@ def _without_limbs(cut: NDArray[np.uint8], rest: NDArray[np.uint8], max_width: i
     them, wider than a line (a chair's back under its head rail, a table's leg under its top)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cut, connectivity=8)
     w = cut.shape[1]
-    out = cut.copy()
+    limb = np.zeros(n, bool)
     for i in range(1, n):
         x, y, bw = (int(v) for v in stats[i, :3])
-        if y == 0:
+        row = rest[y - 1] > 0 if y > 0 else None
+        if row is None or not row[x:x + bw].all():
             continue
-        row = rest[y - 1] > 0
-        if not row[x:x + bw].all():
-            continue
-        a, b = x, x + bw
+        a, b = x, x + bw  # the rest's run over the strip, out to both ends
         while a > 0 and row[a - 1]:
             a -= 1
         while b < w and row[b]:
             b += 1
-        if b - a > max_width:
-            out[labels == i] = 0
-    return out
+        limb[i] = b - a > max_width
+    if not limb.any():
+        return cut
+    return np.where(limb[labels], np.uint8(0), cut)
 
 
 def _opening(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[np.uint8]:

@@ -351,7 +351,7 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     (background), below it what stands there, classed by its own area (Table 1). Its label is
     offset past the component labels (it has no component mask of its own). ``row``: the wall
     line beside its body in its own frame (:meth:`_Frames.wall_rows`)."""
-    x, y, _, h = c.box
+    x, y, w, h = c.box
     if row is None or row >= y + h - _foot_tolerance(cfg):
         return None
     mv = cfg.movement
@@ -368,7 +368,7 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     # What stands there as its own outline shows it (a chair whose back rises over the wall line
     # before a door), when the outlines part it from the wall feature (the rest holds most of
     # what lies above the line); else what lies under the line.
-    standing = _standing_part(mask, frame.edges[y:y + h, x:x + c.box[2]], foot - y + 2)
+    standing = _standing_part(mask, frame.edges[y:y + h, x:x + w], foot - y + 2)
     outlined = 2 * int((above & ~standing).sum()) >= int(above.sum())
     for part in ((standing, below) if outlined else (below,)):
         parts = _blobs(_opened(part.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
