@@ -1514,8 +1514,12 @@ def detect_movement(pre_gray: NDArray[np.uint8], post_gray: NDArray[np.uint8], p
 def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> list[TrackedObject]:
     """Objects still gone after both pairings, searched for in the post frame by their look
     (:func:`.welded.find_gone`, within a shift's reach, and down to the frame's bottom: a fall
-    goes far); one found there is tracked to it (a fall when it dropped over 3 lengths), and an
-    appeared object over the place it went is that object, not another."""
+    goes far), or by their look turned a quarter within a shift's reach
+    (:func:`.welded.find_turned_origin` run from the pre frame to the post one: a bottle toppled
+    onto its side where it stood); one found there is tracked to it
+    (a fall when it dropped over 3 lengths), and what moved into the place it went is that
+    object, not another: an appeared object over it, or a pair of changed patches both over it
+    (the landing welded into a blob beside it, whose changed pixels pair with each other)."""
     # Low-complexity objects only: on shelving, goods look alike (a gone bottle matches its twin
     # that shifted on the board below, a false fall).
     gone = [o for o in objects if o.moved and o.bbox_after is None and o.bbox_before is not None and o.path == "low"]
@@ -1528,13 +1532,28 @@ def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> l
         m = frames.pre.mask[by:by + bh, bx:bx + bw] > 0
         # A shift goes 3 lengths (shift_pair_reach) any way; a fall goes down, any distance.
         r = int(cfg.movement.shift_pair_reach * max(bw, bh))
+        assert o.centroid_before is not None
         d = find_gone(m, (bx, by, bw, bh), frames.pre_smooth, frames.post_smooth, reach=(r, r, r, h),
                       min_ncc=cfg.movement.same_object_ncc)
-        if d is None or float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
+        if d is None:
+            # Turned, it toppled where it stood: within a shift's reach (what fell and landed on
+            # its side is traced from its landing, _trace_appeared; searched down the frame
+            # from here, goods' twins on the floor would read as falls).
+            turned = find_turned_origin(m, (bx, by, bw, bh), frames.pre_smooth, frames.post_smooth,
+                                        reach=(r, r, r, r), min_ncc=cfg.movement.same_object_ncc,
+                                        level=cfg.movement.saliency_diff_binarize,
+                                        unchanged_ncc=cfg.movement.unchanged_ncc)
+            if turned is None:
+                continue
+            box_after, turned_mask = turned
+            ys, xs = np.nonzero(turned_mask)
+            c_after = (box_after[0] + float(xs.mean()), box_after[1] + float(ys.mean()))
+        elif float(np.hypot(*d)) <= cfg.movement.moved_min_displacement_px:
             continue
-        assert o.centroid_before is not None
-        c_after = (o.centroid_before[0] + d[0], o.centroid_before[1] + d[1])
-        found[id(o)] = replace(o, bbox_after=_shifted_box(o.bbox_before, d), centroid_after=c_after,  # type: ignore[arg-type]
+        else:
+            box_after = _shifted_box(o.bbox_before, d)  # type: ignore[arg-type]
+            c_after = (o.centroid_before[0] + d[0], o.centroid_before[1] + d[1])
+        found[id(o)] = replace(o, bbox_after=box_after, centroid_after=c_after,
                                fell=_fell(o.bbox_before, o.centroid_before, c_after, cfg))  # type: ignore[arg-type]
     if not found:
         return objects
@@ -1545,8 +1564,12 @@ def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> l
         if id(o) in found:
             out.append(found[id(o)])
             continue
-        if o.moved and o.bbox_before is None and o.bbox_after is not None:
-            hit = next((i for i, b in enumerate(destinations) if i not in taken and _mostly_inside(b, o.bbox_after)), None)  # type: ignore[arg-type]
+        if o.moved and o.bbox_after is not None and o.path == "low":
+            # Over the place a found object went: an arrival with no origin, or a pair whose
+            # origin lies there too (a patch the landing changed, paired with the landing).
+            hit = next((i for i, b in enumerate(destinations) if i not in taken and (
+                _mostly_inside(b, o.bbox_after) if o.bbox_before is None  # type: ignore[arg-type]
+                else _mostly_inside(o.bbox_after, b) and _mostly_inside(o.bbox_before, b))), None)  # type: ignore[arg-type]
             if hit is not None:
                 taken.add(hit)
                 continue

@@ -391,7 +391,8 @@ def _check_search(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: 
 
 def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], own: NDArray[np.uint8],
                        other: NDArray[np.uint8], *, reach: tuple[int, int, int, int],
-                       min_ncc: float = 0.8, level: int = 25) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
+                       min_ncc: float = 0.8, level: int = 25,
+                       unchanged_ncc: float | None = None) -> tuple[tuple[int, int, int, int], NDArray[np.bool_]] | None:
     """Where an object lying in ``own`` stood in ``other`` turned a quarter either way: what
     falls often lands on its side, and then no shift of its look finds where it came from
     (:func:`find_gone`).
@@ -401,7 +402,9 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
     peaks among the places where at least half its pixels changed between the frames (over
     ``level``: it left that place). A place holds under the same tests as :func:`find_gone`'s:
     its inside correlates at least ``min_ncc`` with ``other`` there, it has texture, and
-    ``own`` showed something else there.
+    ``own`` showed something else there: ``own`` and ``other`` there correlate under
+    ``unchanged_ncc`` (``min_ncc`` when None; an object toppled where it stood overlaps its own
+    landing, and what still stands of it there correlates a little).
 
     Returns
     -------
@@ -412,6 +415,7 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
     _check_search(mask, box, own, other)
     if not mask.any():
         return None
+    still = min_ncc if unchanged_ncc is None else unchanged_ncc
     x, y, w, h = box
     H, W = own.shape
     left, up, right, down = reach
@@ -436,7 +440,7 @@ def find_turned_origin(mask: NDArray[np.bool_], box: tuple[int, int, int, int], 
             there, before = other[oy:oy + w, ox:ox + h], own[oy:oy + w, ox:ox + h]
             v = ncc(template[sel], there[sel])
             # It correlates there, and something else stands there now: it left that place.
-            if v < min_ncc or ncc(before[sel], there[sel]) >= min_ncc:
+            if v < min_ncc or ncc(before[sel], there[sel]) >= still:
                 continue
             if best is None or v > best[0]:
                 best = (v, (ox, oy, h, w), turned)

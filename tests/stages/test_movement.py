@@ -583,6 +583,63 @@ class TestTraceAppeared:
         assert abs(out[1].bbox_before[0] - 200) <= 2 and abs(out[1].bbox_before[1] - 100) <= 2
 
 
+class TestTrackGone:
+    """Gone objects searched for in the post frame (movement._track_gone): toppled where they stood."""
+
+    @staticmethod
+    def _frames(lying_at: tuple[int, int]):
+        # A striped vase stood on a board; in the post frame it lies on its side at ``lying_at``.
+        from fastiesi.stages.movement import _Frames
+
+        pre, post = _floor(1), _floor(1)
+        for img in (pre, post):
+            cv2.rectangle(img, (150, 150), (349, 159), 60, -1)  # the board
+        TestTraceAppeared._vase(pre, 200, 100)
+        upright = np.full((50, 30), 150, np.uint8)
+        TestTraceAppeared._vase(upright, 0, 0)
+        x, y = lying_at
+        post[y:y + 30, x:x + 50] = np.rot90(upright)
+        return _Frames(segment_objects(pre), segment_objects(post), pre, post, DepthRegions(pre.shape))
+
+    @staticmethod
+    def _gone():
+        from fastiesi.stages.movement import TrackedObject
+
+        return TrackedObject("small_objects", "far", 1500, (200, 100, 30, 50), None, (214.5, 124.5), None,
+                             True, False, "low")
+
+    def test_a_vase_toppled_where_it_stood_is_tracked_to_where_it_lies_once(self):
+        # The landing was welded into a blob beside it: two of that blob's changed patches, both
+        # over the landing, paired with each other. They are the vase's arrival, not an object.
+        from fastiesi.stages.movement import TrackedObject, _track_gone
+
+        frames = self._frames((205, 120))
+        patches = TrackedObject("small_objects", "far", 300, (232, 128, 20, 15), (236, 122, 15, 22),
+                                (242.0, 135.5), (243.5, 133.0), True, False, "low")
+        (vase,) = _track_gone([self._gone(), patches], frames, DEFAULT_CONFIG)
+        assert vase.moved and not vase.fell
+        x, y, w, h = vase.bbox_after
+        assert abs(x - 205) <= 1 and abs(y - 120) <= 1 and (w, h) == (50, 30)
+
+    def test_a_pair_beside_the_landing_is_another_object(self):
+        from fastiesi.stages.movement import TrackedObject, _track_gone
+
+        frames = self._frames((205, 120))
+        slid = TrackedObject("small_objects", "far", 300, (300, 128, 20, 15), (320, 128, 20, 15),
+                             (310.0, 135.5), (330.0, 135.5), True, False, "low")
+        out = _track_gone([self._gone(), slid], frames, DEFAULT_CONFIG)
+        assert len(out) == 2 and out[1] == slid and out[0].bbox_after is not None
+
+    def test_its_look_turned_far_below_is_no_topple(self):
+        # Beyond a shift's reach (3 lengths) a turned look is not searched: on the floor far
+        # below, a twin of some good would read as a fall.
+        from fastiesi.stages.movement import _track_gone
+
+        frames = self._frames((300, 480))
+        (vase,) = _track_gone([self._gone()], frames, DEFAULT_CONFIG)
+        assert vase.bbox_after is None and not vase.fell
+
+
 class TestVacatedOrigin:
     """A plain object's fall found by the place it left (movement._vacated_origin)."""
 

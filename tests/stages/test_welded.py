@@ -15,6 +15,7 @@ from fastiesi.stages.welded import (
     _explained,
     find_gone,
     find_turned_origin,
+    inside_of,
     masked_ncc,
     motion_split,
     ncc,
@@ -417,6 +418,28 @@ class TestFindTurnedOrigin:
     def test_not_found_below_the_reach(self):
         pre, post, box = self._frames()
         assert find_turned_origin(np.ones((30, 22), bool), box, smooth(post), smooth(pre), reach=(60, 100, 60, 0)) is None
+
+    def test_a_place_that_still_correlates_a_little_changed_under_unchanged_ncc(self):
+        # The own frame shows, where the box stood, something darker with the box's stripes on
+        # its top half (what of a toppled object still stands over its own landing): it
+        # correlates there between 0.6 and 0.8. With the identity level alone (0.6) the place
+        # is refused; the stable-region level (0.8) reads it as changed, and the box is found.
+        pre, post, box = self._frames()
+        post[30:52, 200:230] = pre[30:52, 200:230] // 2
+        post[42:52, 200:230] = 60
+        own, other = smooth(post), smooth(pre)
+        sel = inside_of(np.ones((22, 30), bool))
+        assert 0.6 <= ncc(own[31:53, 200:230][sel], other[31:53, 200:230][sel]) < 0.8
+
+        def origin(unchanged_ncc):
+            found = find_turned_origin(np.ones((30, 22), bool), box, own, other, reach=(60, 300, 60, 0),
+                                       min_ncc=0.6, unchanged_ncc=unchanged_ncc)
+            return None if found is None else found[0][:2]
+
+        near = origin(0.8)
+        assert near is not None and abs(near[0] - 200) <= 1 and abs(near[1] - 30) <= 1
+        refused = origin(None)
+        assert refused is None or abs(refused[1] - 30) > 1
 
     @pytest.mark.parametrize("seed", range(4))
     def test_coarse_to_fine_search_finds_the_full_scale_peak(self, seed):
