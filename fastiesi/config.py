@@ -132,6 +132,26 @@ class FrameConfig:
 
 @dataclass(frozen=True)
 class EnhanceConfig:
+    exposure_percentile: float = _f(
+        99.5,
+        "choice: paper 2.1.2 compensates over- and under-exposed frames; a frame's brightness is read "
+        "as the grey level under which 99.5 % of its pixels lie (the brightest 0.5 %: highlights, "
+        "not single hot pixels)",
+    )
+    exposure_target: int = _f(
+        204,
+        "calibrated: a frame whose brightest 0.5 % lie under grey 204 (80 % of the range) is "
+        "underexposed and gets the gain that lifts them to it before the AHE, whose clip limit "
+        "leaves a dark frame's contrast low (its PSD, Eq. 7, falls by the gain squared: a store "
+        "reads as a room). The rendered sets' frames lie at 206..241 and are left as they are; "
+        "0 switches it off",
+    )
+    exposure_max_gain: float = _f(
+        4.0,
+        "choice: the gain is at most 4 (two stops): a frame darker still holds too few grey levels "
+        "to lift (its noise and quantisation would be lifted into texture), and is judged as it is "
+        "(2.2 rejects a frame too dark to match)",
+    )
     clahe_tiles: tuple[int, int] = _f(
         (4, 4), "paper 2.1.2: 200x150 local regions, 16 blocks at 800x600 (a 4x4 grid)"
     )

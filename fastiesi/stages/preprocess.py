@@ -1,6 +1,11 @@
 """Enhancement (paper sections 2.1.2-2.1.4): adaptive histogram equalisation, bilateral filtering,
 local saliency.
 
+* 2.1.2 brightness compensation: an underexposed frame (its brightest 0.5 % under grey 204) is
+  first given the gain that lifts them there. AHE adapts each tile's contrast only up to its
+  clip limit, so a frame shot in dim light keeps a low contrast after it, and every level the
+  later stages read in grey (the PSD of Eq. 7 above all, which falls with the gain squared)
+  would read it as a plainer scene. A well-exposed frame is left as it is.
 * 2.1.2 AHE on 200x150 tiles (4x4 at 800x600): ``cv2.createCLAHE``. The paper's "block
   equalisation, then an overall equalisation of the whole image" is read as CLAHE's bilinear
   blending of the tile mappings, which is what removes the block seams; a second global
@@ -40,11 +45,31 @@ def to_gray(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
+def expose(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:
+    """An underexposed gray frame lifted by the gain that brings its ``exposure_percentile``
+    grey to ``exposure_target``, at most ``exposure_max_gain`` (2.1.2); any other frame as it
+    is (the same array)."""
+    cfg = config or DEFAULT_CONFIG.enhance
+    if gray.dtype != np.uint8 or gray.ndim != 2:
+        raise InputError(f"expected an (H, W) uint8 gray image, got {gray.shape} {gray.dtype}")
+    if cfg.exposure_target <= 0 or gray.size == 0:
+        return gray
+    if not 0.0 < cfg.exposure_percentile <= 100.0:
+        raise InputError(f"exposure_percentile must be in (0, 100], got {cfg.exposure_percentile}")
+    counts = np.bincount(gray.ravel(), minlength=256)
+    bright = int(np.searchsorted(np.cumsum(counts), cfg.exposure_percentile / 100.0 * gray.size))
+    if bright >= cfg.exposure_target or bright == 0:  # well exposed, or black: nothing to lift
+        return gray
+    return cv2.convertScaleAbs(gray, alpha=min(cfg.exposure_target / bright, cfg.exposure_max_gain))
+
+
 def equalize(image: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:
-    """Adaptive histogram equalisation on a grid of tiles (2.1.2); returns gray uint8."""
+    """Adaptive histogram equalisation on a grid of tiles (2.1.2), after :func:`expose`; returns
+    gray uint8."""
     cfg = config or DEFAULT_CONFIG.enhance
     tx, ty = cfg.clahe_tiles
-    return cv2.createCLAHE(clipLimit=cfg.clahe_clip_limit, tileGridSize=(tx, ty)).apply(to_gray(image))
+    clahe = cv2.createCLAHE(clipLimit=cfg.clahe_clip_limit, tileGridSize=(tx, ty))
+    return clahe.apply(expose(to_gray(image), config=cfg))
 
 
 def bilateral(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> NDArray[np.uint8]:

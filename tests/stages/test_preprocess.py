@@ -9,7 +9,7 @@ from scipy import ndimage
 
 from fastiesi import InputError
 from fastiesi.config import EnhanceConfig
-from fastiesi.stages.preprocess import bilateral, enhance, equalize, saliency
+from fastiesi.stages.preprocess import bilateral, enhance, equalize, expose, saliency
 
 
 @pytest.fixture
@@ -32,6 +32,56 @@ class TestEqualize:
     def test_bad_input(self):
         with pytest.raises(InputError):
             equalize(np.zeros((10, 10), np.float32))  # type: ignore[arg-type]
+
+
+class TestExpose:
+    @staticmethod
+    def _frame(top: int) -> np.ndarray:
+        # Grey levels spread evenly over 0..top, so the 99.5th percentile is close to top.
+        return np.tile(np.linspace(0, top, 800), (600, 1)).round().astype(np.uint8)
+
+    def test_a_well_exposed_frame_is_left_as_it_is(self):
+        frame = self._frame(240)
+        assert expose(frame) is frame
+
+    def test_an_underexposed_frame_gets_the_gain_to_the_target(self):
+        frame = self._frame(120)
+        bright = int(np.percentile(frame, 99.5, method="inverted_cdf"))
+        out = expose(frame)
+        np.testing.assert_array_equal(out, cv2.convertScaleAbs(frame, alpha=204 / bright))
+        assert abs(float(np.percentile(out, 99.5)) - 204) <= 1
+
+    def test_the_gain_is_capped(self):
+        # Its brightest 0.5 % at grey 20: lifting it to 204 would take a gain of 10; it gets 4.
+        frame = self._frame(20)
+        np.testing.assert_array_equal(expose(frame), cv2.convertScaleAbs(frame, alpha=4.0))
+
+    def test_black_frame_and_switched_off(self):
+        black = np.zeros((60, 80), np.uint8)
+        assert expose(black) is black
+        frame = self._frame(120)
+        assert expose(frame, config=EnhanceConfig(exposure_target=0)) is frame
+
+    def test_a_dim_store_keeps_its_complexity(self):
+        # A shelf-dense scene (its brightest 0.5 % at grey 230) shot at 60 % exposure: with the
+        # gain (to 204, so (204/230)^2 of the power at best), its PSD (Eq. 7, on the enhanced
+        # frame) keeps three quarters of the well-exposed one's; without it, the AHE's clip
+        # limit leaves it near half (the store would read as a plainer scene).
+        from fastiesi.stages.complexity import power_spectral_density
+        from fastiesi.synth.scene import render_intensity
+
+        gray = cv2.cvtColor(render_intensity(7, seed=0, layout="store").pre, cv2.COLOR_BGR2GRAY)
+        dim = (gray * 0.6).astype(np.uint8)
+        psd = lambda g, **kw: power_spectral_density(enhance(g, **kw).filtered)  # noqa: E731
+        normal = psd(gray)
+        assert 0.75 * normal <= psd(dim) <= normal
+        assert psd(dim, config=EnhanceConfig(exposure_target=0)) < 0.6 * normal
+
+    def test_bad_input(self):
+        with pytest.raises(InputError):
+            expose(np.zeros((10, 10), np.float32))  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="exposure_percentile"):
+            expose(self._frame(100), config=EnhanceConfig(exposure_percentile=0.0))
 
 
 class TestBilateral:
