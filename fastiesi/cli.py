@@ -284,6 +284,9 @@ def eval_(
                     "unseen scenes. Repeat it for several sets in one run.")] = [0],  # noqa: B006
     compare: Annotated[Optional[Path], typer.Option(help="An earlier result file of the same cases: print the "
                                                          "pairs whose rating changed and both sets' totals.")] = None,
+    exposure: Annotated[float, typer.Option(min=0.01, help="Both frames' grey levels times this (0.6: the scenes "
+                                                           "shot dim); compare with a run at 1 to see what poor "
+                                                           "light costs.")] = 1.0,
 ) -> None:
     """Score the engine on rendered scenes with known truth (exact / within one degree)."""
     from .evaluate import cases, check_result, compare_results, evaluate, format_comparison, format_table, write_result
@@ -299,7 +302,8 @@ def eval_(
             check_result(base, "earlier")
         except InputError as e:
             raise InputError(f"{compare}: {e}") from None
-    selected = [c for s in dict.fromkeys(first_seed) for c in cases(rooms, stores, people, first_seed=s)]
+    selected = [c for s in dict.fromkeys(first_seed)
+                for c in cases(rooms, stores, people, first_seed=s, exposure=exposure)]
     typer.echo(f"evaluating {len(selected)} rendered pairs ...")
     outcomes, summary = evaluate(selected, workers=workers)
     write_result(outcomes, summary, out)

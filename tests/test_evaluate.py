@@ -26,6 +26,37 @@ def test_first_seed_gives_another_set_of_the_same_conditions():
     assert strip == [(c.intensity, c.layout, c.shake, c.falls, c.lighting, c.people) for c in unseen]
 
 
+def test_exposure_scales_both_frames_and_keeps_the_cases(monkeypatch):
+    import numpy as np
+
+    from fastiesi import pipeline
+    from fastiesi.errors import InputError
+    from fastiesi.evaluate import run_case
+
+    dim = cases(1, 0, 0, exposure=0.5)
+    assert [(c.intensity, c.seed) for c in dim] == [(c.intensity, c.seed) for c in cases(1, 0, 0)]
+    assert {c.exposure for c in dim} == {0.5}
+    seen = []
+    real = pipeline.assess
+
+    def assess(pre, post, **kw):
+        seen.append((pre, post))
+        return real(pre, post, **kw)
+
+    monkeypatch.setattr(pipeline, "assess", assess)
+    from fastiesi.synth.scene import render_intensity
+
+    c = dim[0]
+    pair = render_intensity(c.intensity, seed=c.seed, falls=c.falls, shake=c.shake, layout=c.layout,
+                            lighting=c.lighting, noise_sigma=c.noise_sigma, jpeg_quality=c.jpeg_quality)
+    assert run_case(c) is not None
+    (pre, post), = seen
+    np.testing.assert_array_equal(pre, np.round(pair.pre * 0.5).astype(np.uint8))
+    assert np.abs(post.astype(int) - np.round(pair.post * 0.5)).max() == 0
+    with pytest.raises(InputError, match="exposure"):
+        cases(1, 0, 0, exposure=0.0)
+
+
 def test_a_case_the_generator_cannot_render_is_skipped_and_named(monkeypatch):
     from fastiesi.errors import InputError
     from fastiesi.evaluate import Case, format_table
