@@ -143,8 +143,8 @@ class EnhanceConfig:
         "calibrated: a frame whose brightest 0.5 % lie under grey 204 (80 % of the range) is "
         "underexposed and gets the gain that lifts them to it before the AHE, whose clip limit "
         "leaves a dark frame's contrast low (its PSD, Eq. 7, falls by the gain squared: a store "
-        "reads as a room). The rendered sets' frames lie at 206..241 and are left as they are; "
-        "0 switches it off",
+        "reads as a room). Nearly all rendered frames lie above it (the development pre frames "
+        "sampled: 206..241) and are left as they are; 0 switches it off",
     )
     exposure_max_gain: float = _f(
         4.0,
