@@ -72,7 +72,7 @@ class TestExpose:
 
         gray = cv2.cvtColor(render_intensity(7, seed=0, layout="store").pre, cv2.COLOR_BGR2GRAY)
         dim = (gray * 0.6).astype(np.uint8)
-        psd = lambda g, **kw: power_spectral_density(enhance(g, **kw).filtered)  # noqa: E731
+        psd = lambda g, **kw: power_spectral_density(enhance(g, **kw).filtered)
         normal = psd(gray)
         assert 0.75 * normal <= psd(dim) <= normal
         assert psd(dim, config=EnhanceConfig(exposure_target=0)) < 0.6 * normal
