@@ -356,8 +356,9 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
         return None
     mv = cfg.movement
     foot = line_runs_through(frame.edges, mask, c.box, row, depth=mv.max_line_width_px, fill=mv.wall_foot_shown)
-    if foot is None:
-        return None
+    hidden_foot = foot is None  # what stands there hides the line all along: read by outlines only
+    if hidden_foot:
+        foot = row
     above, below = mask.copy(), mask.copy()
     above[foot - y:] = False
     below[:foot - y + 2] = False  # the foot's own rows (within a row either way) are neither part
@@ -370,16 +371,25 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     # what lies above the line); else what lies under the line.
     standing = _standing_part(mask, frame.edges[y:y + h, x:x + w], foot - y + 2)
     outlined = 2 * int((above & ~standing).sum()) >= int(above.sum())
-    for part in ((standing, below) if outlined else (below,)):
+    if hidden_foot and not outlined:
+        return None
+    # The wall feature as the outlines part it from what stands (a cabinet whose top rises over
+    # the wall line before a door: the door alone), less what is thinner than a line (4.2.3: the
+    # strips between an outline and the mask's rim are no feature).
+    feature = _opened((above & ~standing).astype(np.uint8) * np.uint8(255), mv.max_line_width_px) > 0
+    feature_cols = np.flatnonzero(feature.any(axis=0)) + x if feature.any() else cols
+    routes = ((standing, feature_cols),) if hidden_foot else (
+        ((standing, feature_cols), (below, cols)) if outlined else ((below, cols),))
+    for part, span in routes:
         parts = _blobs(_opened(part.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
         if not parts:
             continue
         front = max(parts, key=lambda p: p.area)
         # One body cut at a line across it (a cabinet's drawer) spans the same columns above
         # and below; what stands before a door or window is its own width, and stands apart on
-        # a side.
+        # a side of the feature.
         fx0, fx1 = front.box[0], front.box[0] + front.box[2] - 1
-        if abs(fx0 - int(cols[0])) > jitter or abs(fx1 - int(cols[-1])) > jitter:
+        if abs(fx0 - int(span[0])) > jitter or abs(fx1 - int(span[-1])) > jitter:
             return replace(front, label=_WELD_FRONT + c.label, changed=False, high=c.high)
     return None
 
@@ -387,12 +397,14 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
 def _standing_part(mask: NDArray[np.bool_], edges: NDArray[np.uint8], first_row: int) -> NDArray[np.bool_]:
     """``mask`` less its inner regions (parted by its frame's ``edges``, all box-sized) that lie
     wholly above ``first_row``: a door's or a window's panes end at the wall line, and what
-    stands before them reaches under it, its outline drawn across theirs."""
+    stands before them reaches under it, its outline drawn across theirs. A region that what
+    stands encloses is its own (a label on a cabinet's front, over the line), not a pane."""
     inner = (mask & (edges == 0)).astype(np.uint8)
     _, labels = cv2.connectedComponents(inner, connectivity=4)
     low = np.unique(labels[first_row:])
     hanging = (labels > 0) & ~np.isin(labels, low[low > 0])
-    return mask & ~hanging
+    standing = (mask & ~hanging).astype(np.uint8) * np.uint8(255)
+    return mask & (fill_holes(standing) > 0)
 
 
 def _unmatched_changed(own: list[_Candidate], other: list[_Candidate], cfg: Config) -> list[_Candidate]:

@@ -374,6 +374,23 @@ class TestWallFeatures:
         x, y, w, h = objs[0].bbox_before
         assert abs(x - 466) <= 3 and abs(y - 200) <= 3 and abs(x + w - 541) <= 3 and abs(y + h - 272) <= 3
 
+    def test_a_cabinet_hiding_a_doors_foot_is_counted_alone(self):
+        # A cabinet (outlined) stands before a door, wider than it, hiding the door's foot and
+        # the wall line all along: one blob with the door, and no line runs through it. Its
+        # outline parts it from the door's panel, which ends over the line (at the cabinet's
+        # top): the cabinet counts alone, by its own area; the door is background.
+        def draw(img: np.ndarray) -> None:
+            cv2.rectangle(img, (500, 90), (579, 261), 70, -1)  # the door ...
+            cv2.rectangle(img, (500, 90), (579, 261), 40, 2)  # ... and its frame
+            cv2.rectangle(img, (470, 215), (609, 289), 150, -1)  # the cabinet ...
+            cv2.rectangle(img, (470, 215), (609, 289), 100, 2)  # ... and its outline
+
+        img = self._before_the_wall(draw)
+        (cabinet,) = _detect(img, img.copy()).objects
+        x, y, w, h = cabinet.bbox_before
+        assert abs(x - 470) <= 3 and abs(y - 215) <= 3 and abs(x + w - 610) <= 3 and abs(y + h - 290) <= 3
+        assert cabinet.area < 140 * 75
+
     def test_a_chair_toppled_before_a_door_is_light_furniture_that_moved(self):
         # A chair (outlined) stands before a door, both feet on the wall line: one blob that
         # the wall line reads as a wall feature, and it changed. The chair topples; what changed
@@ -581,6 +598,34 @@ class TestTraceAppeared:
         assert out[0] == shelf
         assert out[1].fell and out[1].bbox_before is not None
         assert abs(out[1].bbox_before[0] - 200) <= 2 and abs(out[1].bbox_before[1] - 100) <= 2
+
+
+class TestStandingPart:
+    """What stands before a wall feature, parted from it by the outlines (movement._standing_part)."""
+
+    @staticmethod
+    def _blob() -> tuple[np.ndarray, np.ndarray]:
+        # A door's panel (rows 0-59) over a cabinet standing before it (rows 60-119), one blob;
+        # the cabinet's front carries a label (rows 70-89) wholly over the wall line (row 95).
+        mask = np.ones((120, 100), bool)
+        edges = np.zeros((120, 100), np.uint8)
+        edges[59:61, :] = 255  # the cabinet's top outline, across the door
+        edges[69, 30:70] = edges[90, 30:70] = 255  # the label's outline
+        edges[69:91, 30] = edges[69:91, 69] = 255
+        return mask, edges
+
+    def test_the_panel_over_the_line_is_the_feature(self):
+        from fastiesi.stages.movement import _standing_part
+
+        mask, edges = self._blob()
+        standing = _standing_part(mask, edges, 97)
+        assert not standing[:58].any() and standing[62:].all()
+
+    def test_a_label_the_standing_part_encloses_is_its_own(self):
+        from fastiesi.stages.movement import _standing_part
+
+        mask, edges = self._blob()
+        assert _standing_part(mask, edges, 97)[75:85, 40:60].all()
 
 
 class TestTrackGone:
