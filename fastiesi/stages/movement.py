@@ -1576,7 +1576,7 @@ def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> l
         if id(o) in found:
             out.append(found[id(o)])
             continue
-        if o.moved and o.bbox_after is not None and o.path == "low":
+        if o.moved and o.bbox_after is not None and (o.bbox_before is None or o.path == "low"):
             # Over the place a found object went: an arrival with no origin, or a pair whose
             # origin lies there too (a patch the landing changed, paired with the landing).
             hit = next((i for i, b in enumerate(destinations) if i not in taken and (
