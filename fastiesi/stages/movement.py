@@ -357,8 +357,7 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     mv = cfg.movement
     foot = line_runs_through(frame.edges, mask, c.box, row, depth=mv.max_line_width_px, fill=mv.wall_foot_shown)
     hidden_foot = foot is None  # what stands there hides the line all along: read by outlines only
-    if hidden_foot:
-        foot = row
+    foot = row if foot is None else foot
     above, below = mask.copy(), mask.copy()
     above[foot - y:] = False
     below[:foot - y + 2] = False  # the foot's own rows (within a row either way) are neither part
@@ -368,18 +367,17 @@ def _before_wall_feature(c: _Candidate, mask: NDArray[np.bool_], row: int | None
     jitter = _foot_tolerance(cfg)
     # What stands there as its own outline shows it (a chair whose back rises over the wall line
     # before a door), when the outlines part it from the wall feature (the rest holds most of
-    # what lies above the line); else what lies under the line.
+    # what lies above the line); else, where the line shows through, what lies under it.
     standing = _standing_part(mask, frame.edges[y:y + h, x:x + w], foot - y + 2)
-    outlined = 2 * int((above & ~standing).sum()) >= int(above.sum())
-    if hidden_foot and not outlined:
-        return None
-    # The wall feature as the outlines part it from what stands (a cabinet whose top rises over
-    # the wall line before a door: the door alone), less what is thinner than a line (4.2.3: the
-    # strips between an outline and the mask's rim are no feature).
-    feature = _opened((above & ~standing).astype(np.uint8) * np.uint8(255), mv.max_line_width_px) > 0
-    feature_cols = np.flatnonzero(feature.any(axis=0)) + x if feature.any() else cols
-    routes = ((standing, feature_cols),) if hidden_foot else (
-        ((standing, feature_cols), (below, cols)) if outlined else ((below, cols),))
+    routes: list[tuple[NDArray[np.bool_], NDArray[np.intp]]] = []
+    if 2 * int((above & ~standing).sum()) >= int(above.sum()):
+        # Its span is judged against the feature's (a cabinet whose top rises over the line
+        # before a door: the door alone), less what is thinner than a line (4.2.3: the strips
+        # between an outline and the mask's rim are no feature).
+        feature = _opened((above & ~standing).astype(np.uint8) * np.uint8(255), mv.max_line_width_px) > 0
+        routes.append((standing, np.flatnonzero(feature.any(axis=0)) + x if feature.any() else cols))
+    if not hidden_foot:
+        routes.append((below, cols))
     for part, span in routes:
         parts = _blobs(_opened(part.astype(np.uint8) * np.uint8(255), 3), frames.regions, cfg, offset=(x, y))
         if not parts:
@@ -1576,17 +1574,23 @@ def _track_gone(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> l
         if id(o) in found:
             out.append(found[id(o)])
             continue
-        if o.moved and o.bbox_after is not None and (o.bbox_before is None or o.path == "low"):
-            # Over the place a found object went: an arrival with no origin, or a pair whose
-            # origin lies there too (a patch the landing changed, paired with the landing).
-            hit = next((i for i, b in enumerate(destinations) if i not in taken and (
-                _mostly_inside(b, o.bbox_after) if o.bbox_before is None  # type: ignore[arg-type]
-                else _mostly_inside(o.bbox_after, b) and _mostly_inside(o.bbox_before, b))), None)  # type: ignore[arg-type]
+        if o.moved and o.bbox_after is not None:
+            hit = next((i for i, b in enumerate(destinations) if i not in taken and _arrived_at(o, b)), None)
             if hit is not None:
                 taken.add(hit)
                 continue
         out.append(o)
     return out
+
+
+def _arrived_at(o: TrackedObject, landing: tuple[int, int, int, int]) -> bool:
+    """Whether the moved object ``o`` is the arrival at ``landing``, where a gone object was
+    found (:func:`_track_gone`): one with no origin over it, or a low-path pair whose two
+    boxes both lie mostly in it (a patch the landing changed, paired with the landing)."""
+    assert o.bbox_after is not None
+    if o.bbox_before is None:
+        return _mostly_inside(landing, o.bbox_after)
+    return o.path == "low" and _mostly_inside(o.bbox_after, landing) and _mostly_inside(o.bbox_before, landing)
 
 
 def _trace_appeared(objects: list[TrackedObject], frames: _Frames, cfg: Config) -> list[TrackedObject]:

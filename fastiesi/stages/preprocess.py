@@ -52,10 +52,10 @@ def expose(gray: NDArray[np.uint8], *, config: EnhanceConfig | None = None) -> N
     cfg = config or DEFAULT_CONFIG.enhance
     if gray.dtype != np.uint8 or gray.ndim != 2:
         raise InputError(f"expected an (H, W) uint8 gray image, got {gray.shape} {gray.dtype}")
-    if cfg.exposure_target <= 0 or gray.size == 0:
-        return gray
     if not 0.0 < cfg.exposure_percentile <= 100.0:
         raise InputError(f"exposure_percentile must be in (0, 100], got {cfg.exposure_percentile}")
+    if cfg.exposure_target <= 0 or gray.size == 0:
+        return gray
     counts = np.bincount(gray.ravel(), minlength=256)
     bright = int(np.searchsorted(np.cumsum(counts), cfg.exposure_percentile / 100.0 * gray.size))
     if bright >= cfg.exposure_target or bright == 0:  # well exposed, or black: nothing to lift
