@@ -18,6 +18,54 @@ def test_summary_scores_exact_and_within_one():
     assert s["all"]["moved_mae"]["small_objects"] == 1.0
 
 
+class TestDetections:
+    """Of the pre frame's objects, how many the segmentation found alone, or inside a blob."""
+
+    def test_alone_welded_and_lost(self):
+        from fastiesi.evaluate import detections
+
+        truth = [("small_objects", (10, 10, 20, 40)),  # reported as itself, a px off
+                 ("small_objects", (100, 10, 20, 40)),  # inside a blob three times its size
+                 ("furniture", (200, 200, 100, 60)),  # split in two halves: neither holds half
+                 ("heavy_furniture", (400, 100, 80, 200))]  # nothing reported there
+        found = [(11, 9, 20, 41), (95, 5, 70, 50), (200, 200, 45, 60), (255, 200, 45, 60)]
+        assert detections(truth, found) == ((1, 0, 0, 0), (1, 0, 0, 0))
+        assert detections(truth, found + [(198, 198, 104, 64)]) == ((1, 0, 1, 0), (1, 0, 0, 0))
+        assert detections([], found) == ((0, 0, 0, 0), (0, 0, 0, 0))
+
+    def test_bad_arguments(self):
+        from fastiesi.errors import InputError
+        from fastiesi.evaluate import detections
+
+        with pytest.raises(InputError, match="min_iou"):
+            detections([], [], min_iou=0.0)
+        with pytest.raises(InputError, match="object class"):
+            detections([("chairs", (0, 0, 5, 5))], [])
+
+    def test_summary_shares_of_the_truth_and_the_table(self):
+        from fastiesi.evaluate import Case, Outcome, format_table
+
+        c = Case(7, 0, "store", "none", False, 0.0, 2.0, None)
+        outs = [Outcome(c, 7, 7, "ok", (1, 0, 0, 0), (1, 0, 0, 0), (40, 4, 2, 0), (30, 4, 2, 0), 0, 0, "high", 0.2,
+                        found=(20, 3, 2, 0), welded=(10, 1, 0, 0)),
+                Outcome(c, 7, 7, "ok", (1, 0, 0, 0), (1, 0, 0, 0), (60, 4, 2, 0), (50, 4, 2, 0), 0, 0, "high", 0.2,
+                        found=(40, 4, 1, 0), welded=(5, 0, 0, 0))]
+        s = summarize(outs)
+        assert s["store"]["found"] == {"small_objects": 0.6, "light_furniture": 0.875, "furniture": 0.75,
+                                       "heavy_furniture": None}
+        assert s["store"]["welded"]["small_objects"] == 0.15
+        assert "store     60 + 15, 88 + 12, 75 + 0, -" in format_table(s)
+
+    def test_a_rendered_room_is_mostly_found(self):
+        from fastiesi.evaluate import run_case
+
+        o = run_case(cases(1, 0, 0)[0])
+        assert o is not None
+        for f, w, t in zip(o.found, o.welded, o.truth_total):
+            assert 0 <= f + w <= t
+        assert sum(o.found) >= 0.7 * sum(o.truth_total)  # a plain room: most objects stand alone
+
+
 def test_first_seed_gives_another_set_of_the_same_conditions():
     dev, unseen = cases(2, 1, 1), cases(2, 1, 1, first_seed=200)
     assert len(dev) == len(unseen)
@@ -111,6 +159,12 @@ class TestCompareResults:
         assert cmp["base"]["total_l1"] == 4 * 2
         text = format_comparison(cmp)
         assert "fixed  store 6 seed 1: truth 6, 5 -> 6" in text and "broke  store 6 seed 3" in text
+        # Files from before the detection score hold no "found": shown as "-", not as zero.
+        assert cmp["base"]["found"] == 0 and text.splitlines()[1].split()[-1] == "0"
+        for row in base["pairs"]:
+            del row["found"]
+        assert compare_results(base, new)["base"]["found"] is None
+        assert format_comparison(compare_results(base, new)).splitlines()[1].split()[-1] == "-"
 
     def test_pairs_in_one_file_only_are_counted_apart(self):
         from fastiesi.evaluate import compare_results, format_comparison
