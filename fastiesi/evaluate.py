@@ -219,7 +219,7 @@ def _case_key(case: dict[str, Any]) -> tuple[Any, ...]:
     return (case["layout"], case["intensity"], case["seed"], tuple(case["people"]))
 
 
-def _totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+def _totals(rows: list[dict[str, Any]]) -> dict[str, int | None]:
     def l1(a: str, b: str) -> int:
         return sum(abs(x - y) for r in rows for x, y in zip(r[a], r[b]))
 
