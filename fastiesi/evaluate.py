@@ -25,6 +25,7 @@ import numpy as np
 
 from .config import OBJECT_CLASSES
 from .errors import InputError
+from .stages.boxes import Box, box_iou, inside_share
 
 Layout = Literal["room", "store"]
 
@@ -62,23 +63,6 @@ class Outcome:
     welded: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
-Box = tuple[int, int, int, int]
-
-
-def _iou(a: Box, b: Box) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / float(a[2] * a[3] + b[2] * b[3] - inter) if inter else 0.0
-
-
-def _covered(inner: Box, outer: Box) -> float:
-    """The share of ``inner``'s box that lies in ``outer``'s."""
-    ix = max(0, min(inner[0] + inner[2], outer[0] + outer[2]) - max(inner[0], outer[0]))
-    iy = max(0, min(inner[1] + inner[3], outer[1] + outer[3]) - max(inner[1], outer[1]))
-    return ix * iy / float(inner[2] * inner[3]) if inner[2] * inner[3] else 0.0
-
-
 def detections(truth: list[tuple[str, Box]], found: list[Box], *, min_iou: float = 0.5,
                ) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
     """How many of the pre frame's objects (``truth``: class and box) the segmentation found,
@@ -93,9 +77,9 @@ def detections(truth: list[tuple[str, Box]], found: list[Box], *, min_iou: float
         if cls not in OBJECT_CLASSES:
             raise InputError(f"unknown object class {cls!r}")
         k = OBJECT_CLASSES.index(cls)  # type: ignore[arg-type]
-        if any(_iou(box, b) >= min_iou for b in found):
+        if any(box_iou(box, b) >= min_iou for b in found):
             alone[k] += 1
-        elif any(_covered(box, b) >= 0.5 for b in found):
+        elif any(inside_share(box, b) >= 0.5 for b in found):
             inside[k] += 1
     return tuple(alone), tuple(inside)  # type: ignore[return-value]
 

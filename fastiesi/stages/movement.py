@@ -54,6 +54,8 @@ from .._threads import side_by_side
 from ..config import DEFAULT_CONFIG, OBJECT_CLASSES, Config, ObjectClass, Region
 from ..errors import InputError
 from .boards import boards_through, horizontal_lines
+from .boxes import box_iou as _iou
+from .boxes import overlap_area
 from .classify import classify_area
 from .components import Components, label_components, screen_components
 from .depth import DepthRegions, inherit_from_tall, object_placement
@@ -451,14 +453,6 @@ def _as_goods(cls: ObjectClass, units: NDArray[np.bool_], box: tuple[int, int, i
     return "small_objects"
 
 
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union else 0.0
-
-
 def _fell(box_before: tuple[int, int, int, int], centroid_before: tuple[float, float],
           centroid_after: tuple[float, float], cfg: Config) -> bool:
     """The fall rule (4.4 (1)): a drop of more than 3 lengths (the longest side of the box), and
@@ -813,9 +807,7 @@ def _agreement(box: tuple[int, int, int, int], mask: NDArray[np.bool_], d: Shift
 
 def _mostly_inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether at least half of box ``a`` lies in box ``b``."""
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return 2 * ix * iy >= a[2] * a[3]
+    return 2 * overlap_area(a, b) >= a[2] * a[3]
 
 
 def _same_shape(a: _Candidate, b: _Candidate, cfg: Config) -> bool:
